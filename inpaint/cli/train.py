@@ -1,0 +1,29 @@
+"""``inpaint-train`` / ``python scripts/train.py``: train with Hydra overrides.
+
+python scripts/train.py                                   # default config, embedded samples
+python scripts/train.py model/block=gated model/upsample=resize
+python scripts/train.py -m model/block=standard,dilated,partial,gated,deformable
+"""
+
+from __future__ import annotations
+
+import sys
+
+import hydra
+from omegaconf import DictConfig
+
+from inpaint.training.run import ConfigError, train
+
+
+@hydra.main(version_base="1.3", config_path="pkg://inpaint.configs", config_name="train")
+def main(cfg: DictConfig) -> float | None:
+    try:
+        summary = train(cfg)
+    except ConfigError as error:
+        print(f"config error: {error}", file=sys.stderr)
+        sys.exit(2)
+    return summary["metrics"].get(cfg.optimized_metric)
+
+
+if __name__ == "__main__":
+    main()

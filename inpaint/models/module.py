@@ -1,0 +1,213 @@
+"""LightningModule that trains a `UNetGenerator`, optionally against an SN-PatchGAN.
+
+Optimisation is manual (one code path with or without a discriminator) so that a non-finite
+loss can be caught before it touches the weights. Note Lightning's ``global_step`` counts
+optimizer steps: with a discriminator it advances by 2 per batch.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import lightning as L
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+from torch.optim import Optimizer
+from torchvision.utils import make_grid
+
+from inpaint.losses import InpaintLoss, discriminator_hinge_loss
+from inpaint.metrics import BucketedImageMetrics
+from inpaint.models.generator import UNetGenerator, composite
+from inpaint.models.introspection import capture_internals
+
+log = logging.getLogger(__name__)
+
+OptimizerFactory = Callable[[Iterable[nn.Parameter]], Optimizer]
+NONFINITE_POLICIES = ("skip", "stop")
+
+
+class InpaintModule(L.LightningModule):
+    """Generator (+ optional discriminator), losses, validation metrics, TensorBoard images.
+
+    Args:
+        generator: the inpainting network.
+        loss: weighted generator loss; its adversarial weight must be > 0 iff a discriminator
+            is given.
+        optimizer: ``params -> Optimizer`` (a Hydra ``_partial_``) for the generator.
+        scheduler: optional ``(optimizer, total_steps) -> LRScheduler``, stepped every batch.
+        discriminator, discriminator_optimizer: optional SN-PatchGAN and its optimizer.
+        nonfinite_loss: ``skip`` logs the step and leaves the weights untouched; ``stop`` raises.
+        gradient_clip_norm: optional max gradient norm for the generator.
+        num_logged_images: validation samples shown in the TensorBoard image grid.
+    """
+
+    def __init__(
+        self,
+        generator: UNetGenerator,
+        loss: InpaintLoss,
+        optimizer: OptimizerFactory,
+        scheduler: Callable[..., Any] | None = None,
+        discriminator: nn.Module | None = None,
+        discriminator_optimizer: OptimizerFactory | None = None,
+        nonfinite_loss: str = "skip",
+        gradient_clip_norm: float | None = None,
+        num_logged_images: int = 6,
+    ) -> None:
+        super().__init__()
+        if nonfinite_loss not in NONFINITE_POLICIES:
+            raise ValueError(
+                f"nonfinite_loss must be one of {NONFINITE_POLICIES}, got {nonfinite_loss!r}"
+            )
+        if (discriminator is None) == loss.uses_adversarial:
+            raise ValueError(
+                "the adversarial loss weight must be > 0 exactly when a discriminator is set "
+                f"(weight {loss.weights['adversarial']}, discriminator "
+                f"{'none' if discriminator is None else type(discriminator).__name__})"
+            )
+        if (discriminator is None) != (discriminator_optimizer is None):
+            raise ValueError("a discriminator needs a discriminator_optimizer and vice versa")
+        self.automatic_optimization = False
+        self.generator = generator
+        self.discriminator = discriminator
+        self.loss = loss
+        self.optimizer_factory = optimizer
+        self.scheduler_factory = scheduler
+        self.discriminator_optimizer_factory = discriminator_optimizer
+        self.nonfinite_loss = nonfinite_loss
+        self.gradient_clip_norm = gradient_clip_norm
+        self.num_logged_images = num_logged_images
+        self.val_metrics = BucketedImageMetrics()
+        self._logged_batch: dict[str, Tensor] | None = None
+        self.nonfinite_steps = 0
+
+    def forward(self, image: Tensor, mask: Tensor) -> Tensor:
+        """Composited inpainting: [N, 3, H, W] in [0, 1], known pixels unchanged."""
+        return composite(self.generator(image, mask), image, mask)
+
+    def configure_optimizers(self):
+        optimizers = [self.optimizer_factory(self.generator.parameters())]
+        if self.discriminator is not None:
+            optimizers.append(self.discriminator_optimizer_factory(self.discriminator.parameters()))
+        if self.scheduler_factory is None:
+            return optimizers
+        total_steps = int(self.trainer.estimated_stepping_batches)
+        return optimizers, [self.scheduler_factory(optimizers[0], total_steps=total_steps)]
+
+    def _all_finite(self, value: Tensor) -> bool:
+        """True when `value` is finite on every process (all processes must skip together)."""
+        bad = (~torch.isfinite(value.detach())).float().sum()
+        return bool(self.trainer.strategy.reduce(bad, reduce_op="sum") == 0)
+
+    def _handle_nonfinite(self, what: str, terms: dict[str, Tensor]) -> None:
+        described = ", ".join(f"{k}={v.item():.4g}" for k, v in terms.items())
+        message = f"non-finite {what} at step {self.global_step} ({described})"
+        if self.nonfinite_loss == "stop":
+            raise FloatingPointError(message + "; stopping (nonfinite_loss=stop)")
+        log.warning("%s; step skipped, weights unchanged (nonfinite_loss=skip)", message)
+        self.nonfinite_steps += 1
+        self.log("train/nonfinite_steps", float(self.nonfinite_steps), on_step=True)
+
+    def _step(self, optimizer, loss: Tensor, clip: bool = False) -> None:
+        optimizer.zero_grad(set_to_none=True)
+        self.manual_backward(loss)
+        if clip and self.gradient_clip_norm:
+            self.clip_gradients(optimizer, gradient_clip_val=self.gradient_clip_norm)
+        optimizer.step()
+
+    def training_step(self, batch: dict[str, Tensor], batch_idx: int) -> None:
+        image, mask = batch["image"], batch["mask"]
+        optimizers = self.optimizers()
+        optimizers = optimizers if isinstance(optimizers, list) else [optimizers]
+        prediction = self.generator(image, mask)
+        blended = image * mask + prediction * (1 - mask)
+
+        fake_scores = None
+        if self.discriminator is not None:
+            d_loss = discriminator_hinge_loss(
+                self.discriminator(image, mask), self.discriminator(blended.detach(), mask)
+            )
+            if not self._all_finite(d_loss):
+                self._handle_nonfinite("discriminator loss", {"d_hinge": d_loss})
+                return
+            self._step(optimizers[1], d_loss)
+            self.log("train/d_hinge", d_loss, on_step=True, on_epoch=False)
+            fake_scores = self.discriminator(blended, mask)
+
+        total, terms = self.loss(prediction, blended, image, mask, fake_scores)
+        if not self._all_finite(total):
+            self._handle_nonfinite("loss", {"total": total, **terms})
+            return
+        self._step(optimizers[0], total, clip=True)
+        scheduler = self.lr_schedulers()
+        if scheduler is not None:
+            scheduler.step()
+        batch_size = image.shape[0]
+        self.log("train/loss", total, prog_bar=True, batch_size=batch_size)
+        self.log_dict({f"train/{k}": v for k, v in terms.items()}, batch_size=batch_size)
+
+    def validation_step(self, batch: dict[str, Tensor], batch_idx: int) -> None:
+        image, mask = batch["image"], batch["mask"]
+        prediction = self.generator(image, mask)
+        output = composite(prediction, image, mask)
+        blended = image * mask + prediction * (1 - mask)
+        total, _ = self.loss(
+            prediction,
+            blended,
+            image,
+            mask,
+            self.discriminator(blended, mask) if self.discriminator is not None else None,
+        )
+        self.log("val/loss", total, batch_size=image.shape[0], sync_dist=True)
+        self.val_metrics.update(output, image, batch["hole_ratio"])
+        if batch_idx == 0:
+            keep = slice(0, self.num_logged_images)
+            self._logged_batch = {
+                "image": image[keep],
+                "mask": mask[keep],
+                "prediction": prediction[keep],
+                "output": output[keep],
+            }
+
+    def on_validation_epoch_end(self) -> None:
+        results = self.val_metrics.compute()
+        self.val_metrics.reset()
+        for name, value in results.items():
+            metric, _, bucket = name.partition("/")
+            tag = f"val/{metric}" if not bucket else f"val_buckets/{metric}_{bucket}"
+            self.log(tag, value, prog_bar=not bucket and metric == "psnr")
+        if self._logged_batch is not None and not self.trainer.sanity_checking:
+            self._log_images(self._logged_batch)
+        self._logged_batch = None
+
+    def _log_images(self, batch: dict[str, Tensor]) -> None:
+        experiment = getattr(self.logger, "experiment", None)
+        if not self.trainer.is_global_zero or not hasattr(experiment, "add_image"):
+            return
+        image, mask = batch["image"], batch["mask"]
+        columns = [
+            image * mask + (1 - mask),  # masked input, holes white
+            mask.expand_as(image),
+            batch["prediction"].clamp(0, 1),
+            batch["output"],
+            image,
+        ]
+        rows = torch.stack(columns, dim=1).flatten(0, 1)  # sample-major: one row per sample
+        grid = make_grid(rows.float().cpu(), nrow=len(columns), padding=2, pad_value=1.0)
+        experiment.add_image(
+            "val/examples (masked | mask | raw | composite | target)", grid, self.global_step
+        )
+        with torch.no_grad():
+            internals = capture_internals(self.generator, image, mask)
+        # one image per kind (gate / offset / mask): a row per layer, a column per sample
+        kinds: dict[str, list[Tensor]] = {}
+        for name, maps in internals.items():
+            resized = F.interpolate(maps.float(), size=image.shape[-2:], mode="nearest")
+            kinds.setdefault(name.partition("/")[0], []).append(resized)
+        for kind, rows in kinds.items():
+            grid = make_grid(torch.cat(rows).cpu(), nrow=image.shape[0], pad_value=1.0)
+            experiment.add_image(
+                f"internals/{kind} (row per layer: {len(rows)})", grid, self.global_step
+            )

@@ -1,0 +1,117 @@
+"""Build everything from a composed Hydra config and train; write the run's summary."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import warnings
+from typing import Any
+
+import lightning as L
+from hydra.errors import InstantiationException
+from hydra.utils import instantiate
+from omegaconf import DictConfig, OmegaConf
+
+from inpaint.layers import count_params
+from inpaint.models import InpaintModule
+from inpaint.training.throughput import ImagesPerSecond
+from inpaint.utils import atomic_write
+
+log = logging.getLogger(__name__)
+
+# config groups logged as hyperparameters (TensorBoard's HPARAMS tab lines runs up by these)
+HPARAM_GROUPS = ("model", "data", "mask", "loss", "seed")
+FINAL_METRICS = ("val/psnr", "val/ssim", "val/l1")
+
+
+class ConfigError(ValueError):
+    """A config value that cannot work, found before training starts."""
+
+
+def _unwrap(error: Exception) -> Exception:
+    """Hydra wraps constructor errors; the constructor's own message is the useful one."""
+    while isinstance(error, InstantiationException) and error.__cause__ is not None:
+        error = error.__cause__
+    return error
+
+
+def build_module(cfg: DictConfig) -> InpaintModule:
+    """The LightningModule described by ``cfg.model`` and ``cfg.loss``."""
+    model = cfg.model
+    return InpaintModule(
+        generator=instantiate(model.generator),
+        loss=instantiate(cfg.loss),
+        optimizer=instantiate(model.optimizer),
+        scheduler=instantiate(model.scheduler) if model.scheduler is not None else None,
+        discriminator=instantiate(model.discriminator) if model.discriminator is not None else None,
+        discriminator_optimizer=(
+            instantiate(model.discriminator_optimizer)
+            if model.discriminator_optimizer is not None
+            else None
+        ),
+        nonfinite_loss=model.nonfinite_loss,
+        gradient_clip_norm=model.gradient_clip_norm,
+        num_logged_images=model.num_logged_images,
+    )
+
+
+def build(cfg: DictConfig) -> tuple[InpaintModule, L.LightningDataModule]:
+    """Module and data module, with every config check done before anything is trained."""
+    try:
+        datamodule = instantiate(cfg.data, mask_generator=instantiate(cfg.mask))
+        module = build_module(cfg)
+    except (InstantiationException, ValueError, FileNotFoundError) as error:
+        raise ConfigError(str(_unwrap(error))) from error
+    multiple = module.generator.size_multiple
+    if cfg.data.image_size % multiple:
+        raise ConfigError(
+            f"data.image_size={cfg.data.image_size} must be divisible by {multiple} "
+            f"(2 ** {len(module.generator.widths) - 1} downsamplings of model.generator.widths)"
+        )
+    return module, datamodule
+
+
+def hyperparameters(cfg: DictConfig) -> dict[str, Any]:
+    """The resolved config groups that define a run's result."""
+    return {group: OmegaConf.to_container(cfg[group], resolve=True) for group in HPARAM_GROUPS}
+
+
+def train(cfg: DictConfig) -> dict[str, Any]:
+    """Train as configured; returns (and writes to ``<output_dir>/summary.json``) the run's
+    wall time, images/s and final validation metrics."""
+    L.seed_everything(cfg.seed, workers=True)
+    module, datamodule = build(cfg)
+    callbacks = [instantiate(c) for c in (cfg.get("callbacks") or {}).values()]
+    logger = instantiate(cfg.logger) if cfg.get("logger") else False
+    trainer: L.Trainer = instantiate(cfg.trainer, callbacks=callbacks, logger=logger)
+
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        # Lightning nags about a test-only "pre-optimization state" under manual optimization.
+        warnings.filterwarnings("ignore", message=".*pre-optimization state.*")
+        trainer.fit(module, datamodule=datamodule, ckpt_path=cfg.ckpt_path)
+    wall_time = time.perf_counter() - start
+
+    metrics = {k: float(v) for k, v in trainer.callback_metrics.items() if k.startswith("val")}
+    throughput = next((c for c in callbacks if isinstance(c, ImagesPerSecond)), None)
+    summary = {
+        "block": cfg.model.block.name,
+        "upsample": cfg.model.upsample.name,
+        "generator_params": count_params(module.generator),
+        "global_step": trainer.global_step,
+        "epochs": trainer.current_epoch,
+        "wall_time_s": round(wall_time, 2),
+        "train_images_per_s": round(throughput.mean_images_per_second, 2) if throughput else None,
+        "nonfinite_steps": module.nonfinite_steps,
+        "metrics": metrics,
+    }
+    if trainer.is_global_zero:
+        if logger:
+            final = {k: metrics[k] for k in FINAL_METRICS if k in metrics}
+            trainer.logger.log_hyperparams(hyperparameters(cfg), final, step=trainer.global_step)
+            trainer.logger.finalize("success")
+        with atomic_write(f"{cfg.paths.output_dir}/summary.json", "w") as file:
+            json.dump(summary, file, indent=2)
+        log.info("run summary: %s", json.dumps(summary))
+    return summary
