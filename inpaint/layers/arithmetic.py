@@ -1,0 +1,249 @@
+"""Convolution arithmetic: output sizes, receptive fields, parameter and FLOP counts.
+
+Output-size formulas are those of the ``nn.Conv2d`` / ``nn.ConvTranspose2d`` docs; the
+receptive-field recurrence follows Dumoulin & Visin, "A guide to convolution arithmetic for
+deep learning" (2016) and Araujo et al., "Computing Receptive Fields of Convolutional Neural
+Networks" (Distill, 2019). FLOPs come from ``torch.utils.flop_counter.FlopCounterMode``,
+which counts 2 FLOPs per multiply-accumulate (MAC) and ignores bias additions and
+element-wise operations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import torch
+import torchvision.ops  # noqa: F401  (registers torch.ops.torchvision.deform_conv2d)
+from torch import nn
+from torch.utils.flop_counter import FlopCounterMode
+
+IntPair = int | tuple[int, int]
+
+
+def _pair_of(value: Any, name: str, minimum: int) -> tuple[int, int]:
+    """Return ``value`` as an ``(h, w)`` pair of ints ``>= minimum`` or raise ``ValueError``."""
+    if isinstance(value, int):
+        pair = (value, value)
+    elif isinstance(value, Sequence) and not isinstance(value, str):
+        pair = tuple(value)
+    else:
+        pair = ()
+    if len(pair) != 2 or not all(isinstance(v, int) and not isinstance(v, bool) for v in pair):
+        raise ValueError(f"{name} must be an int or a pair of ints, got {value!r}")
+    if min(pair) < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value!r}")
+    return pair
+
+
+def check_positive_int(value: Any, name: str) -> int:
+    """Return ``value`` if it is an int ``>= 1``, else raise ``ValueError`` naming it."""
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"{name} must be a positive int, got {value!r}")
+    return value
+
+
+def check_conv_args(
+    in_channels: int,
+    out_channels: int,
+    kernel_size: IntPair,
+    stride: IntPair = 1,
+    padding: IntPair = 0,
+    dilation: IntPair = 1,
+    groups: int = 1,
+) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int], tuple[int, int]]:
+    """Validate ``nn.Conv2d``-style arguments; raise ``ValueError`` saying what is wrong.
+
+    Returns:
+        (kernel_size, stride, padding, dilation), each as an ``(h, w)`` pair.
+    """
+    check_positive_int(in_channels, "in_channels")
+    check_positive_int(out_channels, "out_channels")
+    check_positive_int(groups, "groups")
+    if in_channels % groups:
+        raise ValueError(f"in_channels ({in_channels}) must be divisible by groups ({groups})")
+    if out_channels % groups:
+        raise ValueError(f"out_channels ({out_channels}) must be divisible by groups ({groups})")
+    return (
+        _pair_of(kernel_size, "kernel_size", 1),
+        _pair_of(stride, "stride", 1),
+        _pair_of(padding, "padding", 0),
+        _pair_of(dilation, "dilation", 1),
+    )
+
+
+def conv_output_size(
+    size: int, kernel_size: int, stride: int = 1, padding: int = 0, dilation: int = 1
+) -> int:
+    """Output length of a convolution along one spatial dimension (``nn.Conv2d`` docs).
+
+    ``floor((size + 2 * padding - dilation * (kernel_size - 1) - 1) / stride) + 1``
+
+    Raises:
+        ValueError: if the result is smaller than 1 (the input is too small).
+    """
+    out = (size + 2 * padding - dilation * (kernel_size - 1) - 1) // stride + 1
+    if out < 1:
+        raise ValueError(
+            f"input size {size} is too small for kernel_size={kernel_size}, "
+            f"padding={padding}, dilation={dilation}"
+        )
+    return out
+
+
+def conv_transpose_output_size(
+    size: int,
+    kernel_size: int,
+    stride: int = 1,
+    padding: int = 0,
+    output_padding: int = 0,
+    dilation: int = 1,
+) -> int:
+    """Output length of a transposed convolution along one dimension (``nn.ConvTranspose2d``).
+
+    ``(size - 1) * stride - 2 * padding + dilation * (kernel_size - 1) + output_padding + 1``
+
+    Raises:
+        ValueError: if ``output_padding >= max(stride, dilation)`` (PyTorch rejects it) or the
+            result is smaller than 1.
+    """
+    if not 0 <= output_padding < max(stride, dilation):
+        raise ValueError(
+            f"output_padding ({output_padding}) must be >= 0 and smaller than "
+            f"max(stride, dilation) = {max(stride, dilation)}"
+        )
+    out = (size - 1) * stride - 2 * padding + dilation * (kernel_size - 1) + output_padding + 1
+    if out < 1:
+        raise ValueError(f"input size {size} gives a non-positive output size {out}")
+    return out
+
+
+class ReceptiveField(int):
+    """Receptive-field size in input pixels; an ``int`` that also carries ``jump``.
+
+    ``jump`` is the distance, in input pixels, between neighbouring outputs of the stack (the
+    product of the strides, a.k.a. effective stride).
+    """
+
+    jump: int
+
+    def __new__(cls, size: int, jump: int) -> ReceptiveField:
+        obj = super().__new__(cls, size)
+        obj.jump = jump
+        return obj
+
+    def __repr__(self) -> str:
+        return f"ReceptiveField(size={int(self)}, jump={self.jump})"
+
+
+def receptive_field(layers: Sequence[tuple[int, int, int]]) -> ReceptiveField:
+    """Receptive field of a stack of convolutions, first layer first.
+
+    Recurrence, starting from ``r = 1, j = 1``: for each layer ``(k, s, d)``,
+    ``r += d * (k - 1) * j`` then ``j *= s``. One layer alone gives ``d * (k - 1) + 1``.
+
+    Args:
+        layers (sequence of (kernel_size, stride, dilation)): the stack, input side first.
+
+    Returns:
+        ReceptiveField: compares and computes as the int size (``receptive_field([(3, 1, 2)])
+        == 5``); ``.jump`` holds the accumulated stride.
+    """
+    size, jump = 1, 1
+    for layer in layers:
+        if len(layer) != 3:
+            raise ValueError(f"each layer must be (kernel_size, stride, dilation), got {layer!r}")
+        kernel, stride, dilation = layer
+        size += dilation * (kernel - 1) * jump
+        jump *= stride
+    return ReceptiveField(size, jump)
+
+
+def count_params(module: nn.Module) -> int:
+    """Number of elements in all parameters of ``module`` (trainable or not; buffers excluded)."""
+    return sum(p.numel() for p in module.parameters())
+
+
+def deform_conv2d_flop(
+    x_shape: Sequence[int],
+    w_shape: Sequence[int],
+    offset_shape: Sequence[int],
+    mask_shape: Sequence[int],
+    bias_shape: Sequence[int],
+    *args: Any,
+    out_shape: Sequence[int],
+) -> int:
+    """FLOPs of one ``torchvision::deform_conv2d`` forward call (shapes as FlopCounterMode passes).
+
+    With ``S = N * C_in * kh * kw * H_out * W_out`` sampled input values:
+
+    * convolution: ``2 * N * C_out * H_out * W_out * (C_in / groups) * kh * kw`` (2 FLOPs per
+      MAC, bias ignored, exactly as ``FlopCounterMode`` counts ``aten.convolution``);
+    * bilinear sampling: 4 MACs (4 neighbours times their weights) = ``8 * S`` FLOPs;
+    * modulation (DCN v2 only, ``use_mask``): one multiply per sample = ``S`` FLOPs.
+
+    Computing the sampling coordinates and interpolation weights is not counted.
+    """
+    use_mask = args[-1]
+    batch, c_in = x_shape[0], x_shape[1]
+    c_out, c_in_per_group, kh, kw = w_shape
+    out_pixels = out_shape[2] * out_shape[3]
+    conv = 2 * batch * c_out * out_pixels * c_in_per_group * kh * kw
+    samples = batch * c_in * kh * kw * out_pixels
+    return conv + 8 * samples + (samples if use_mask else 0)
+
+
+#: Formulas for ops ``FlopCounterMode`` does not know; pass as ``custom_mapping``.
+FLOP_FORMULAS = {torch.ops.torchvision.deform_conv2d: deform_conv2d_flop}
+
+
+def count_flops(
+    module: nn.Module,
+    input_shape: Sequence[int],
+    mask_shape: Sequence[int] | None = None,
+) -> int:
+    """Forward FLOPs of ``module`` on one input, counted by ``FlopCounterMode``.
+
+    Calls ``module(x)`` or, when ``mask_shape`` is given, ``module(x, mask)`` with an all-ones
+    mask, under ``torch.no_grad()``; ``x`` is zeros on the device and dtype of the module's
+    first parameter. Convention: 2 FLOPs per MAC; bias additions and element-wise ops
+    (activations, mask products) are not counted. ``torchvision::deform_conv2d`` is counted by
+    :func:`deform_conv2d_flop` (conv MACs + 4 MACs of bilinear sampling per sampled value + 1
+    multiply per value when modulated); its offset-predicting conv counts as a normal conv.
+
+    Args:
+        module (nn.Module): any module taking ``x`` (and optionally ``mask``).
+        input_shape (sequence of int): shape of ``x``, e.g. ``(1, 3, 256, 256)``.
+        mask_shape (sequence of int, optional): shape of ``mask``, e.g. ``(1, 1, 256, 256)``.
+
+    Returns:
+        int: total FLOPs of one forward pass.
+    """
+    param = next(module.parameters(), None)
+    factory = {"device": param.device, "dtype": param.dtype} if param is not None else {}
+    args = [torch.zeros(*input_shape, **factory)]
+    if mask_shape is not None:
+        args.append(torch.ones(*mask_shape, **factory))
+    counter = FlopCounterMode(display=False, custom_mapping=FLOP_FORMULAS)
+    with torch.no_grad(), counter:
+        module(*args)
+    return counter.get_total_flops()
+
+
+def conv_extra_repr(
+    in_channels: int,
+    out_channels: int,
+    kernel_size: tuple[int, int],
+    stride: tuple[int, int],
+    padding: tuple[int, int],
+    dilation: tuple[int, int],
+    groups: int,
+    bias: bool,
+) -> str:
+    """``extra_repr`` text in the style of ``nn.Conv2d``: non-default arguments only."""
+    s = f"{in_channels}, {out_channels}, kernel_size={kernel_size}, stride={stride}"
+    s += f", padding={padding}" if padding != (0, 0) else ""
+    s += f", dilation={dilation}" if dilation != (1, 1) else ""
+    s += f", groups={groups}" if groups != 1 else ""
+    s += ", bias=False" if not bias else ""
+    return s
