@@ -2,7 +2,10 @@
 
 Every layer has ``forward(x, mask=None) -> (y, mask_out)`` with ``x`` of shape [N, C, H, W]
 and a float ``mask`` of shape [N, 1, H, W] (1 = known pixel, 0 = hole); ``mask_out`` has the
-spatial size of ``y``.
+spatial size of ``y``. Build layers by name::
+
+    from inpaint.layers import create_conv
+    conv = create_conv("gated", 64, 128, kernel_size=3, stride=2, padding=1)
 """
 
 from .arithmetic import (
@@ -13,14 +16,31 @@ from .arithmetic import (
     count_params,
     receptive_field,
 )
+from .bottleneck import BottleneckConv2d
+from .deformable import DeformableConv2d
+from .dilated import DilatedConv2d
+from .gated import GatedConv2d
 from .mask import resize_mask
+from .partial import PartialConv2d
+from .registry import available_convs, create_conv
+from .separable import SeparableConv2d
+from .standard import StandardConv2d
 
 __all__ = [
+    "BottleneckConv2d",
+    "DeformableConv2d",
+    "DilatedConv2d",
+    "GatedConv2d",
+    "PartialConv2d",
     "ReceptiveField",
+    "SeparableConv2d",
+    "StandardConv2d",
+    "available_convs",
     "conv_output_size",
     "conv_transpose_output_size",
     "count_flops",
     "count_params",
+    "create_conv",
     "receptive_field",
     "resize_mask",
 ]

@@ -7,10 +7,12 @@ import torch
 from torch import nn
 
 from inpaint.layers import (
+    DeformableConv2d,
     conv_output_size,
     conv_transpose_output_size,
     count_flops,
     count_params,
+    create_conv,
     receptive_field,
 )
 from inpaint.layers.arithmetic import check_conv_args
@@ -89,8 +91,22 @@ def test_count_params_counts_all_parameters():
 def test_count_flops_of_conv_is_two_per_mac():
     macs = 2 * 8 * 16 * 16 * 3 * 9  # batch * C_out * H_out * W_out * C_in * k * k
     assert count_flops(nn.Conv2d(3, 8, 3, padding=1), (2, 3, 16, 16)) == 2 * macs
+    layer = create_conv("standard", 3, 8, 3, padding=1, groups=1)
+    assert count_flops(layer, (2, 3, 16, 16), (2, 1, 16, 16)) == 2 * macs
     grouped = 2 * 8 * 16 * 16 * (4 // 2) * 9
     assert count_flops(nn.Conv2d(4, 8, 3, padding=1, groups=2), (2, 4, 16, 16)) == 2 * grouped
+
+
+@pytest.mark.parametrize("modulated", [False, True])
+def test_count_flops_of_deformable(modulated):
+    layer = DeformableConv2d(4, 6, 3, padding=1, modulated=modulated)
+    pixels, taps = 8 * 8, 9
+    offset_conv = 2 * (3 if modulated else 2) * taps * pixels * 4 * taps
+    conv = 2 * 6 * pixels * 4 * taps
+    samples = 4 * taps * pixels  # C_in * kh * kw * H_out * W_out
+    sampling = (9 if modulated else 8) * samples
+    assert count_flops(layer, (1, 4, 8, 8)) == offset_conv + conv + sampling
+    assert offset_conv + conv + sampling == (172_800 if modulated else 129_024)
 
 
 def test_check_conv_args_returns_pairs():

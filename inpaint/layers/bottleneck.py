@@ -1,0 +1,94 @@
+"""Bottleneck convolution: 1x1 reduce, ``k x k``, 1x1 expand.
+
+He et al., "Deep Residual Learning for Image Recognition" (CVPR 2016), bottleneck design;
+with ``groups > 1`` on the middle conv, Xie et al., "Aggregated Residual Transformations"
+(ResNeXt, CVPR 2017). The middle width is ``max(1, out_channels // reduction)`` as in ResNet
+(256 -> 64 -> 64 -> 256 for ``reduction=4``: 69,632 weights against 589,824 for one 3x3
+256 -> 256 conv). No activation sits between the three convs, so the layer is a drop-in
+(low-rank) replacement of one convolution; the surrounding block adds the nonlinearity.
+"""
+
+from __future__ import annotations
+
+from torch import Tensor, nn
+
+from .arithmetic import IntPair, check_conv_args, check_positive_int, conv_extra_repr
+from .mask import check_inputs, resize_mask
+
+
+class BottleneckConv2d(nn.Module):
+    """1x1 ``in -> mid``, ``k x k`` ``mid -> mid``, 1x1 ``mid -> out``.
+
+    Args:
+        in_channels, out_channels, kernel_size, stride, padding, dilation: as ``nn.Conv2d``;
+            kernel, stride, padding and dilation apply to the middle conv.
+        groups (int): groups of the middle conv; must divide ``mid_channels``. Default: 1
+        bias (bool): bias on the expanding conv only. Default: ``True``
+        reduction (int): ``mid_channels = max(1, out_channels // reduction)``. Default: 4
+
+    Attributes:
+        reduce (nn.Conv2d), conv (nn.Conv2d), expand (nn.Conv2d): the three convs.
+    """
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: IntPair,
+        stride: IntPair = 1,
+        padding: IntPair = 0,
+        dilation: IntPair = 1,
+        groups: int = 1,
+        bias: bool = True,
+        reduction: int = 4,
+    ) -> None:
+        super().__init__()
+        kernel_size, stride, padding, dilation = check_conv_args(
+            in_channels, out_channels, kernel_size, stride, padding, dilation
+        )
+        check_positive_int(reduction, "reduction")
+        mid = max(1, out_channels // reduction)
+        if mid % check_positive_int(groups, "groups"):
+            raise ValueError(
+                f"mid_channels ({mid} = max(1, out_channels // reduction)) must be divisible "
+                f"by groups ({groups})"
+            )
+        self.in_channels = in_channels
+        self.out_channels = out_channels
+        self.mid_channels = mid
+        self.reduction = reduction
+        self.reduce = nn.Conv2d(in_channels, mid, 1, bias=False)
+        self.conv = nn.Conv2d(mid, mid, kernel_size, stride, padding, dilation, groups, False)
+        self.expand = nn.Conv2d(mid, out_channels, 1, bias=bias)
+
+    def reset_parameters(self) -> None:
+        for conv in (self.reduce, self.conv, self.expand):
+            conv.reset_parameters()
+
+    def forward(self, x: Tensor, mask: Tensor | None = None) -> tuple[Tensor, Tensor | None]:
+        """
+        Args:
+            x (Tensor[N, in_channels, H, W]): input.
+            mask (Tensor[N, 1 or in_channels, H, W], optional): 1 = known, 0 = hole; unused.
+
+        Returns:
+            tuple[Tensor[N, out_channels, H_out, W_out], Tensor[N, 1 or in_channels, H_out,
+            W_out] or None]: output and ``mask`` resized (nearest) to its size.
+        """
+        check_inputs(x, mask, self.in_channels, (1, self.in_channels))
+        y = self.expand(self.conv(self.reduce(x)))
+        return y, resize_mask(mask, y.shape[-2:])
+
+    def extra_repr(self) -> str:
+        c = self.conv
+        s = conv_extra_repr(
+            self.in_channels,
+            self.out_channels,
+            c.kernel_size,
+            c.stride,
+            c.padding,
+            c.dilation,
+            c.groups,
+            self.expand.bias is not None,
+        )
+        return s + f", reduction={self.reduction}"

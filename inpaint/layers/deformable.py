@@ -1,0 +1,131 @@
+"""Deformable convolution, v1 and modulated v2.
+
+Dai et al., "Deformable Convolutional Networks" (ICCV 2017) and Zhu et al., "Deformable
+ConvNets v2: More Deformable, Better Results" (CVPR 2019), computed by
+``torchvision.ops.deform_conv2d``. A plain conv, ``offset_conv``, predicts from ``x`` the
+sampling offsets (and, for v2, the modulation scalars) with the main conv's kernel, stride,
+padding and dilation. It is zero-initialised, so a fresh layer samples the regular grid:
+v1 then equals a standard conv with the same weights, and v2 equals
+``0.5 * conv(x, weight) + bias`` because the modulation is ``sigmoid(0) = 0.5`` (as the DCN v2
+paper notes for its zero-initialised offset layer).
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import Tensor, nn
+from torch.nn import init
+from torchvision.ops import deform_conv2d
+
+from .arithmetic import IntPair, check_conv_args, check_positive_int, conv_extra_repr
+from .mask import check_inputs, resize_mask
+
+
+class DeformableConv2d(nn.Module):
+    """Deformable convolution whose offsets are predicted from the input.
+
+    Args:
+        in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias: as
+            ``nn.Conv2d``.
+        modulated (bool): DCN v2; ``offset_conv`` also predicts one modulation scalar per
+            kernel tap and offset group, passed through a sigmoid. Default: ``False``
+        offset_groups (int): groups of input channels sharing one offset field; must divide
+            ``in_channels``. Default: 1
+
+    Attributes:
+        weight (Tensor[out_channels, in_channels // groups, kh, kw]), bias (Tensor[out_channels]
+            or None): the deformable conv's parameters.
+        offset_conv (nn.Conv2d): ``in_channels -> (2 or 3) * offset_groups * kh * kw``. Output
+            channels ``[:2 * offset_groups * kh * kw]`` are the offsets in torchvision's layout
+            (per offset group, per kernel tap, ``(dy, dx)``); with ``modulated`` the remaining
+            ``offset_groups * kh * kw`` channels are the modulation logits.
+    """
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: IntPair,
+        stride: IntPair = 1,
+        padding: IntPair = 0,
+        dilation: IntPair = 1,
+        groups: int = 1,
+        bias: bool = True,
+        modulated: bool = False,
+        offset_groups: int = 1,
+    ) -> None:
+        super().__init__()
+        kernel_size, stride, padding, dilation = check_conv_args(
+            in_channels, out_channels, kernel_size, stride, padding, dilation, groups
+        )
+        check_positive_int(offset_groups, "offset_groups")
+        if in_channels % offset_groups:
+            raise ValueError(
+                f"in_channels ({in_channels}) must be divisible by offset_groups ({offset_groups})"
+            )
+        self.in_channels = in_channels
+        self.out_channels = out_channels
+        self.kernel_size = kernel_size
+        self.stride = stride
+        self.padding = padding
+        self.dilation = dilation
+        self.groups = groups
+        self.modulated = modulated
+        self.offset_groups = offset_groups
+        self.weight = nn.Parameter(torch.empty(out_channels, in_channels // groups, *kernel_size))
+        self.bias = nn.Parameter(torch.empty(out_channels)) if bias else None
+        taps = offset_groups * kernel_size[0] * kernel_size[1]
+        self.offset_conv = nn.Conv2d(
+            in_channels, (3 if modulated else 2) * taps, kernel_size, stride, padding, dilation
+        )
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """``nn.Conv2d`` initialisation for ``weight``/``bias``; zeros for ``offset_conv``."""
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
+            bound = 1 / math.sqrt(fan_in)
+            init.uniform_(self.bias, -bound, bound)
+        init.zeros_(self.offset_conv.weight)
+        init.zeros_(self.offset_conv.bias)
+
+    def forward(self, x: Tensor, mask: Tensor | None = None) -> tuple[Tensor, Tensor | None]:
+        """
+        Args:
+            x (Tensor[N, in_channels, H, W]): input.
+            mask (Tensor[N, 1 or in_channels, H, W], optional): 1 = known, 0 = hole; unused.
+
+        Returns:
+            tuple[Tensor[N, out_channels, H_out, W_out], Tensor[N, 1 or in_channels, H_out,
+            W_out] or None]: the deformable convolution and ``mask`` resized (nearest) to its
+            size.
+        """
+        check_inputs(x, mask, self.in_channels, (1, self.in_channels))
+        offset = self.offset_conv(x)
+        modulation = None
+        if self.modulated:
+            taps = self.offset_groups * self.kernel_size[0] * self.kernel_size[1]
+            offset, logits = offset.split([2 * taps, taps], dim=1)
+            modulation = torch.sigmoid(logits)
+        y = deform_conv2d(
+            x, offset, self.weight, self.bias, self.stride, self.padding, self.dilation, modulation
+        )
+        return y, resize_mask(mask, y.shape[-2:])
+
+    def extra_repr(self) -> str:
+        s = conv_extra_repr(
+            self.in_channels,
+            self.out_channels,
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.dilation,
+            self.groups,
+            self.bias is not None,
+        )
+        s += ", modulated=True" if self.modulated else ""
+        s += f", offset_groups={self.offset_groups}" if self.offset_groups != 1 else ""
+        return s

@@ -1,0 +1,126 @@
+"""Gated convolution.
+
+Yu et al., "Free-Form Image Inpainting with Gated Convolution" (ICCV 2019, DeepFill v2)::
+
+    y = activation(feature) * sigmoid(gate),     [feature, gate] = conv(x)
+
+Feature and gate come from one fused convolution with ``2 * out_channels`` outputs. The
+sigmoid is the submodule ``gate_activation``, so a forward hook on it sees the gate map.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+from torch import Tensor, nn
+
+from .arithmetic import IntPair, check_conv_args, conv_extra_repr
+from .mask import check_inputs, resize_mask
+
+#: Activation names accepted by :class:`GatedConv2d`; LeakyReLU uses slope 0.2 as in GANs.
+ACTIVATIONS: dict[str, Callable[[], nn.Module]] = {
+    "elu": nn.ELU,
+    "relu": nn.ReLU,
+    "leaky_relu": functools.partial(nn.LeakyReLU, negative_slope=0.2),
+    "identity": nn.Identity,
+}
+
+
+def build_activation(activation: str | nn.Module | Callable[[], nn.Module]) -> nn.Module:
+    """Return an activation module from a name in ``ACTIVATIONS``, a module, or a factory.
+
+    A factory is anything that returns a module when called without arguments: an
+    ``nn.Module`` class such as ``nn.GELU`` or a ``functools.partial``.
+    """
+    if isinstance(activation, nn.Module):
+        return activation
+    if isinstance(activation, str):
+        if activation not in ACTIVATIONS:
+            raise ValueError(
+                f"unknown activation {activation!r}; known: {', '.join(sorted(ACTIVATIONS))}"
+            )
+        return ACTIVATIONS[activation]()
+    module = activation() if callable(activation) else None
+    if not isinstance(module, nn.Module):
+        raise ValueError(
+            "activation must be a name, an nn.Module, or a callable returning one, "
+            f"got {activation!r}"
+        )
+    return module
+
+
+class GatedConv2d(nn.Module):
+    """Gated convolution ``activation(F) * sigmoid(G)`` with one fused conv for ``F`` and ``G``.
+
+    Args:
+        in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias: as
+            ``nn.Conv2d``; ``groups`` applies to feature and gate alike.
+        activation (str, nn.Module or callable): feature activation, a name in
+            ``ACTIVATIONS`` (``"elu"``, ``"relu"``, ``"leaky_relu"``, ``"identity"``), a module
+            or a zero-argument factory (e.g. ``nn.GELU``). Default: ``"elu"``
+
+    Attributes:
+        conv (nn.Conv2d): the fused conv with ``2 * out_channels`` outputs. Its output channels
+            are laid out per group as ``[feature (out_channels / groups), gate (same)]``; with
+            ``groups=1`` channels ``[:out_channels]`` are the feature, the rest the gate.
+        activation (nn.Module): applied to the feature.
+        gate_activation (nn.Sigmoid): applied to the gate; hook it to capture gate maps.
+    """
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: IntPair,
+        stride: IntPair = 1,
+        padding: IntPair = 0,
+        dilation: IntPair = 1,
+        groups: int = 1,
+        bias: bool = True,
+        activation: str | nn.Module | Callable[[], nn.Module] = "elu",
+    ) -> None:
+        super().__init__()
+        kernel_size, stride, padding, dilation = check_conv_args(
+            in_channels, out_channels, kernel_size, stride, padding, dilation, groups
+        )
+        self.in_channels = in_channels
+        self.out_channels = out_channels
+        self.groups = groups
+        self.conv = nn.Conv2d(
+            in_channels, 2 * out_channels, kernel_size, stride, padding, dilation, groups, bias
+        )
+        self.activation = build_activation(activation)
+        self.gate_activation = nn.Sigmoid()
+
+    def reset_parameters(self) -> None:
+        self.conv.reset_parameters()
+
+    def forward(self, x: Tensor, mask: Tensor | None = None) -> tuple[Tensor, Tensor | None]:
+        """
+        Args:
+            x (Tensor[N, in_channels, H, W]): input.
+            mask (Tensor[N, 1 or in_channels, H, W], optional): 1 = known, 0 = hole; unused.
+
+        Returns:
+            tuple[Tensor[N, out_channels, H_out, W_out], Tensor[N, 1 or in_channels, H_out,
+            W_out] or None]: gated output and ``mask`` resized (nearest) to its size.
+        """
+        check_inputs(x, mask, self.in_channels, (1, self.in_channels))
+        both = self.conv(x).unflatten(1, (self.groups, 2, self.out_channels // self.groups))
+        feature, gate = both.unbind(2)
+        y = self.activation(feature.flatten(1, 2)) * self.gate_activation(gate.flatten(1, 2))
+        return y, resize_mask(mask, y.shape[-2:])
+
+    def extra_repr(self) -> str:
+        conv = self.conv
+        return conv_extra_repr(
+            self.in_channels,
+            self.out_channels,
+            conv.kernel_size,
+            conv.stride,
+            conv.padding,
+            conv.dilation,
+            self.groups,
+            conv.bias is not None,
+        )

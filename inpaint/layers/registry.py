@@ -1,0 +1,93 @@
+"""Name -> class registry for convolution layers.
+
+The generator asks these registries for its layers and never branches on a variant's name.
+Anything that is not a string (a class, a ``functools.partial``) passes through unchanged and
+is called with the same arguments, as in timm and LaMa.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from torch import nn
+
+from .arithmetic import IntPair
+from .bottleneck import BottleneckConv2d
+from .deformable import DeformableConv2d
+from .dilated import DilatedConv2d
+from .gated import GatedConv2d
+from .partial import PartialConv2d
+from .separable import SeparableConv2d
+from .standard import StandardConv2d
+
+LayerFactory = Callable[..., nn.Module]
+
+CONVS: dict[str, LayerFactory] = {
+    "bottleneck": BottleneckConv2d,
+    "deformable": DeformableConv2d,
+    "dilated": DilatedConv2d,
+    "gated": GatedConv2d,
+    "partial": PartialConv2d,
+    "separable": SeparableConv2d,
+    "standard": StandardConv2d,
+}
+
+
+def _lookup(registry: dict[str, LayerFactory], kind: str, name: str | LayerFactory) -> LayerFactory:
+    if isinstance(name, str):
+        if name not in registry:
+            raise ValueError(f"unknown {kind} {name!r}; known: {', '.join(sorted(registry))}")
+        return registry[name]
+    if not callable(name):
+        raise TypeError(f"{kind} must be a registered name or a callable, got {name!r}")
+    return name
+
+
+def available_convs() -> list[str]:
+    """Sorted names accepted by :func:`create_conv`."""
+    return sorted(CONVS)
+
+
+def create_conv(
+    name: str | LayerFactory,
+    in_channels: int,
+    out_channels: int,
+    kernel_size: IntPair,
+    stride: IntPair = 1,
+    padding: IntPair = 0,
+    dilation: IntPair | None = None,
+    groups: int = 1,
+    bias: bool = True,
+    **variant_kwargs: Any,
+) -> nn.Module:
+    """Build a convolution variant by name; ``forward(x, mask=None) -> (y, mask_out)``.
+
+    Args:
+        name (str or callable): one of :func:`available_convs`, or a class / factory that is
+            called with the remaining arguments.
+        in_channels, out_channels, kernel_size, stride, padding, groups, bias: as ``nn.Conv2d``.
+        dilation (int or tuple[int, int], optional): forwarded only when given, so each
+            variant's own default applies otherwise (1, but 2 for ``"dilated"``).
+        **variant_kwargs: variant options, e.g. ``multi_channel`` (partial), ``activation``
+            (gated), ``modulated`` / ``offset_groups`` (deformable), ``reduction`` (bottleneck).
+
+    Raises:
+        ValueError: unknown name (the message lists the known ones) or invalid arguments.
+
+    Example:
+        >>> conv = create_conv("partial", 64, 128, kernel_size=3, stride=2, padding=1)
+    """
+    if dilation is not None:
+        variant_kwargs["dilation"] = dilation
+    factory = _lookup(CONVS, "conv", name)
+    return factory(
+        in_channels,
+        out_channels,
+        kernel_size,
+        stride=stride,
+        padding=padding,
+        groups=groups,
+        bias=bias,
+        **variant_kwargs,
+    )

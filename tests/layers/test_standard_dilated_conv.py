@@ -1,0 +1,52 @@
+"""Standard and dilated convs: numbers from the nn.Conv2d docs and receptive-field checks."""
+
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from inpaint.layers import DilatedConv2d, conv_output_size, create_conv, receptive_field
+
+
+def test_kernel_2_padding_2_on_4x4_gives_7x7():
+    x = torch.randn(1, 1, 4, 4)
+    assert nn.Conv2d(1, 1, 2, padding=2)(x).shape == (1, 1, 7, 7)
+    assert create_conv("standard", 1, 1, 2, padding=2)(x)[0].shape == (1, 1, 7, 7)
+    assert conv_output_size(4, 2, padding=2) == 7
+
+
+def test_groups_split_channels():
+    layer = create_conv("standard", 10, 20, 3, groups=2, bias=False)
+    assert layer.weight.shape == (20, 5, 3, 3)
+    with torch.no_grad():
+        layer.weight[:10] = 0
+        layer.weight[10:] = 1
+    y, _ = layer(torch.ones(1, 10, 7, 7))
+    assert y.shape == (1, 20, 5, 5)
+    assert (y[:, :10] == 0).all()
+    assert (y[:, 10:] == 45).all()  # 5 channels of the second group x 3 x 3 taps
+
+
+@pytest.mark.parametrize(("name", "dilation"), [("standard", 1), ("dilated", 2)])
+def test_forward_equals_functional_conv(name, dilation):
+    layer = create_conv(name, 3, 5, 3, stride=2, padding=2)
+    x = torch.randn(2, 3, 11, 10)
+    expected = F.conv2d(x, layer.weight, layer.bias, 2, 2, dilation)
+    torch.testing.assert_close(layer(x)[0], expected)
+
+
+@pytest.mark.parametrize(("dilation", "field"), [(1, 3), (2, 5), (3, 7)])
+def test_dilated_receptive_field_measured_by_gradient(dilation, field):
+    layer = DilatedConv2d(1, 1, 3, dilation=dilation, bias=False)
+    x = torch.randn(1, 1, 15, 15, requires_grad=True)
+    y, _ = layer(x)
+    y[0, 0, 0, 0].backward()
+    rows = x.grad[0, 0].abs().sum(1).nonzero().flatten()
+    assert rows.tolist() == [0, dilation, 2 * dilation]  # taps every `dilation` pixels
+    assert rows[-1] - rows[0] + 1 == field == dilation * (3 - 1) + 1
+    assert receptive_field([(3, 1, dilation)]) == field
+
+
+def test_dilated_same_padding_keeps_size():
+    layer = DilatedConv2d(2, 2, 3, padding=2)
+    assert layer(torch.randn(1, 2, 8, 8))[0].shape == (1, 2, 8, 8)
