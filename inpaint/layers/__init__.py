@@ -4,8 +4,9 @@ Every layer has ``forward(x, mask=None) -> (y, mask_out)`` with ``x`` of shape [
 and a float ``mask`` of shape [N, 1, H, W] (1 = known pixel, 0 = hole); ``mask_out`` has the
 spatial size of ``y``. Build layers by name::
 
-    from inpaint.layers import create_conv
+    from inpaint.layers import create_conv, create_upsample
     conv = create_conv("gated", 64, 128, kernel_size=3, stride=2, padding=1)
+    up = create_upsample("pixelshuffle", 128, 64, scale=2)
 """
 
 from .arithmetic import (
@@ -22,9 +23,12 @@ from .dilated import DilatedConv2d
 from .gated import GatedConv2d
 from .mask import resize_mask
 from .partial import PartialConv2d
-from .registry import available_convs, create_conv
+from .pixelshuffle import PixelShuffleUpsample
+from .registry import available_convs, available_upsamples, create_conv, create_upsample
+from .resize import ResizeUpsample
 from .separable import SeparableConv2d
 from .standard import StandardConv2d
+from .transposed import TransposedUpsample
 
 __all__ = [
     "BottleneckConv2d",
@@ -32,15 +36,20 @@ __all__ = [
     "DilatedConv2d",
     "GatedConv2d",
     "PartialConv2d",
+    "PixelShuffleUpsample",
     "ReceptiveField",
+    "ResizeUpsample",
     "SeparableConv2d",
     "StandardConv2d",
+    "TransposedUpsample",
     "available_convs",
+    "available_upsamples",
     "conv_output_size",
     "conv_transpose_output_size",
     "count_flops",
     "count_params",
     "create_conv",
+    "create_upsample",
     "receptive_field",
     "resize_mask",
 ]

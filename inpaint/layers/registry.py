@@ -1,4 +1,4 @@
-"""Name -> class registry for convolution layers.
+"""Name -> class registries for convolution and upsampling layers.
 
 The generator asks these registries for its layers and never branches on a variant's name.
 Anything that is not a string (a class, a ``functools.partial``) passes through unchanged and
@@ -18,8 +18,11 @@ from .deformable import DeformableConv2d
 from .dilated import DilatedConv2d
 from .gated import GatedConv2d
 from .partial import PartialConv2d
+from .pixelshuffle import PixelShuffleUpsample
+from .resize import ResizeUpsample
 from .separable import SeparableConv2d
 from .standard import StandardConv2d
+from .transposed import TransposedUpsample
 
 LayerFactory = Callable[..., nn.Module]
 
@@ -31,6 +34,12 @@ CONVS: dict[str, LayerFactory] = {
     "partial": PartialConv2d,
     "separable": SeparableConv2d,
     "standard": StandardConv2d,
+}
+
+UPSAMPLES: dict[str, LayerFactory] = {
+    "pixelshuffle": PixelShuffleUpsample,
+    "resize": ResizeUpsample,
+    "transposed": TransposedUpsample,
 }
 
 
@@ -47,6 +56,11 @@ def _lookup(registry: dict[str, LayerFactory], kind: str, name: str | LayerFacto
 def available_convs() -> list[str]:
     """Sorted names accepted by :func:`create_conv`."""
     return sorted(CONVS)
+
+
+def available_upsamples() -> list[str]:
+    """Sorted names accepted by :func:`create_upsample`."""
+    return sorted(UPSAMPLES)
 
 
 def create_conv(
@@ -91,3 +105,25 @@ def create_conv(
         bias=bias,
         **variant_kwargs,
     )
+
+
+def create_upsample(
+    name: str | LayerFactory,
+    in_channels: int,
+    out_channels: int,
+    scale: int = 2,
+    **variant_kwargs: Any,
+) -> nn.Module:
+    """Build an upsampling layer by name; ``forward(x, mask=None) -> (y, mask_out)``.
+
+    Args:
+        name (str or callable): one of :func:`available_upsamples`, or a class / factory.
+        in_channels (int), out_channels (int): channels of input and output.
+        scale (int): upsampling factor; the output is ``scale * H`` by ``scale * W``.
+        **variant_kwargs: e.g. ``bias``; ``mode`` for ``"resize"``.
+
+    Raises:
+        ValueError: unknown name (the message lists the known ones) or invalid arguments.
+    """
+    factory = _lookup(UPSAMPLES, "upsample", name)
+    return factory(in_channels, out_channels, scale=scale, **variant_kwargs)
