@@ -84,9 +84,10 @@ class PartialConv2d(nn.Conv2d):
         window_sum = F.conv2d(known, kernel, None, *conv_args)
         mask_out = (window_sum > 0).to(x.dtype)
         scale = (kernel.numel() / window_sum.clamp(min=1e-8)) * mask_out
-        y = raw * scale
+        # In place: the conv's backward does not need its output; saves two full-size tensors.
+        y = raw.mul_(scale)
         if self.bias is not None:
-            y = y + self.bias.view(1, -1, 1, 1) * mask_out
+            y = y.addcmul_(self.bias.view(1, -1, 1, 1), mask_out)
         channels = self.out_channels if self.multi_channel else 1
         return y, mask_out.expand(x.shape[0], channels, -1, -1)
 
