@@ -74,7 +74,12 @@ def build(cfg: DictConfig) -> tuple[InpaintModule, L.LightningDataModule]:
 
 def hyperparameters(cfg: DictConfig) -> dict[str, Any]:
     """The resolved config groups that define a run's result."""
-    return {group: OmegaConf.to_container(cfg[group], resolve=True) for group in HPARAM_GROUPS}
+    return {
+        group: OmegaConf.to_container(cfg[group], resolve=True)
+        if OmegaConf.is_config(cfg[group])
+        else cfg[group]
+        for group in HPARAM_GROUPS
+    }
 
 
 def train(cfg: DictConfig) -> dict[str, Any]:

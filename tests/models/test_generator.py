@@ -67,7 +67,7 @@ def test_non_partial_blocks_show_no_mask_maps_but_gates_and_offsets():
     offset_maps = capture_internals(deformable, image, mask)
     assert gate_maps and all(name.startswith("gate/") for name in gate_maps)
     assert offset_maps and all(name.startswith("offset/") for name in offset_maps)
-    assert all(0 <= m.min() and m.max() <= 1 for m in gate_maps.values())
+    assert all(m.min() >= 0 and m.max() <= 1 for m in gate_maps.values())
 
 
 def test_a_callable_block_passes_through_the_registry():
@@ -85,7 +85,9 @@ def test_a_callable_block_passes_through_the_registry():
 
 
 def test_dilated_block_dilates_every_conv_and_keeps_size():
-    generator = UNetGenerator(block={"name": "dilated", "dilation": 2}, context_dilations=(), widths=(8, 16))
+    generator = UNetGenerator(
+        block={"name": "dilated", "dilation": 2}, context_dilations=(), widths=(8, 16)
+    )
     dilations = {m.dilation for m in generator.modules() if isinstance(m, torch.nn.Conv2d)}
     assert dilations == {(2, 2)}
     assert generator(torch.rand(1, 3, 16, 16), random_mask(1, 16)).shape == (1, 3, 16, 16)

@@ -1,0 +1,145 @@
+"""LightningDataModule: where the images come from, how they are split, how they are batched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import lightning as L
+import numpy as np
+import torch
+from torch.utils.data import DataLoader
+
+from inpaint.data.folder_dataset import ImageFolderDataset
+from inpaint.data.image_io import list_images
+from inpaint.data.mask_generators import FreeFormMaskGenerator, MaskGenerator
+from inpaint.data.sample_photos import sample_files
+
+
+def split_files(files: list[Path], val_count: int, seed: int) -> tuple[list[Path], list[Path]]:
+    """(train, val): `val_count` files picked by a seeded shuffle, the rest for training."""
+    if not 1 <= val_count < len(files):
+        raise ValueError(
+            f"cannot hold out {val_count} of {len(files)} images for validation: need at least "
+            "one image on each side"
+        )
+    order = np.random.default_rng(seed).permutation(len(files))
+    val = {int(i) for i in order[:val_count]}
+    return [f for i, f in enumerate(files) if i not in val], [
+        f for i, f in enumerate(files) if i in val
+    ]
+
+
+class InpaintDataModule(L.LightningDataModule):
+    """Training and validation batches of {image, mask, hole_ratio, index, skipped}
+    (see `inpaint.data.folder_dataset`).
+
+    Where the images come from, in order of precedence:
+      * ``train_dir`` and ``val_dir``: two folders;
+      * ``root``: one folder split by a seeded shuffle (``val_count`` images, or
+        ``val_fraction`` of them, held out);
+      * neither: the embedded `samples` photographs with their fixed split.
+
+    Args:
+        image_size: side of the square crops; the generator needs a multiple of 2**depth.
+        batch_size, val_batch_size: batch sizes (val defaults to batch_size).
+        num_workers: DataLoader worker processes; ``persistent_workers`` keeps them across epochs.
+        pin_memory: ``auto`` pins when CUDA is available.
+        mask_generator: holes for training; defaults to free-form strokes with 5-60% holes.
+        val_mask_generator: holes for validation (default: `mask_generator`); fixed per index.
+        train_samples_per_epoch: random crops per epoch (default: one per training image).
+        val_samples: validation samples (default: one per validation image); sample i shows
+            image i % count with its own fixed mask.
+        crop_scale: area range of the training crops.
+        strict: raise on an unreadable image instead of skipping it with a warning.
+        cache_images: keep decoded images in memory; ``auto`` does so for <= 64 images.
+        seed: seeds the split and the validation masks.
+    """
+
+    def __init__(
+        self,
+        root: str | None = None,
+        train_dir: str | None = None,
+        val_dir: str | None = None,
+        val_fraction: float = 0.1,
+        val_count: int | None = None,
+        image_size: int = 128,
+        batch_size: int = 8,
+        val_batch_size: int | None = None,
+        num_workers: int = 0,
+        pin_memory: bool | str = "auto",
+        persistent_workers: bool = True,
+        mask_generator: MaskGenerator | None = None,
+        val_mask_generator: MaskGenerator | None = None,
+        train_samples_per_epoch: int | None = None,
+        val_samples: int | None = None,
+        crop_scale: tuple[float, float] = (0.25, 1.0),
+        strict: bool = False,
+        cache_images: bool | str = "auto",
+        seed: int = 0,
+    ) -> None:
+        super().__init__()
+        for name, value in [
+            ("image_size", image_size),
+            ("batch_size", batch_size),
+            ("val_batch_size", val_batch_size or batch_size),
+        ]:
+            if not isinstance(value, int) or value < 1:
+                raise ValueError(f"data.{name} must be a positive int, got {value!r}")
+        if num_workers < 0:
+            raise ValueError(f"data.num_workers must be >= 0, got {num_workers}")
+        if not 0 < val_fraction < 1:
+            raise ValueError(f"data.val_fraction must be in (0, 1), got {val_fraction}")
+        if (train_dir is None) != (val_dir is None):
+            raise ValueError("data.train_dir and data.val_dir go together: give both or neither")
+        if train_dir is not None:
+            train_files, val_files = list_images(train_dir), list_images(val_dir)
+        elif root is not None:
+            files = list_images(root)
+            count = val_count if val_count is not None else max(1, round(val_fraction * len(files)))
+            train_files, val_files = split_files(files, count, seed)
+        else:
+            train_files, val_files = sample_files("train"), sample_files("val")
+        self.train_files, self.val_files = train_files, val_files
+        self.image_size, self.batch_size = image_size, batch_size
+        self.val_batch_size = val_batch_size or batch_size
+        self.num_workers = num_workers
+        self.pin_memory = torch.cuda.is_available() if pin_memory == "auto" else bool(pin_memory)
+        self.persistent_workers = persistent_workers and num_workers > 0
+        self.mask_generator = mask_generator or FreeFormMaskGenerator(min_ratio=0.05, max_ratio=0.6)
+        self.val_mask_generator = val_mask_generator or self.mask_generator
+        self.train_samples_per_epoch, self.val_samples = train_samples_per_epoch, val_samples
+        self.crop_scale, self.strict, self.seed = tuple(crop_scale), strict, seed
+        total = len(train_files) + len(val_files)
+        self.cache_images = total <= 64 if cache_images == "auto" else bool(cache_images)
+        self.train_dataset = self._dataset(train_files, train=True, length=train_samples_per_epoch)
+        self.val_dataset = self._dataset(val_files, train=False, length=val_samples)
+
+    def _dataset(self, files: list[Path], train: bool, length: int | None) -> ImageFolderDataset:
+        return ImageFolderDataset(
+            files,
+            self.image_size,
+            self.mask_generator if train else self.val_mask_generator,
+            train=train,
+            length=length,
+            mask_seed=self.seed,
+            crop_scale=self.crop_scale,
+            strict=self.strict,
+            cache=self.cache_images,
+        )
+
+    def _loader(self, dataset: ImageFolderDataset, batch_size: int, shuffle: bool) -> DataLoader:
+        return DataLoader(
+            dataset,
+            batch_size=batch_size,
+            shuffle=shuffle,
+            num_workers=self.num_workers,
+            pin_memory=self.pin_memory,
+            persistent_workers=self.persistent_workers,
+            drop_last=shuffle and len(dataset) >= batch_size,
+        )
+
+    def train_dataloader(self) -> DataLoader:
+        return self._loader(self.train_dataset, self.batch_size, shuffle=True)
+
+    def val_dataloader(self) -> DataLoader:
+        return self._loader(self.val_dataset, self.val_batch_size, shuffle=False)

@@ -1,0 +1,64 @@
+"""TensorBoard content, checkpoints and resuming, in-process."""
+
+import json
+from pathlib import Path
+
+import torch
+from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+from inpaint.training.run import train
+
+
+def _events(run_dir: Path) -> EventAccumulator:
+    accumulator = EventAccumulator(str(run_dir), size_guidance={"images": 0, "scalars": 0})
+    accumulator.Reload()
+    return accumulator
+
+
+def test_tensorboard_holds_scalars_image_grid_internals_and_hparams(make_cfg, tmp_path):
+    run = tmp_path / "run"
+    train(make_cfg("model/block=gated", output_dir=run))
+    events = _events(run)
+    scalars = set(events.Tags()["scalars"])
+    for tag in [
+        "train/loss",
+        "train/l1_valid",
+        "train/l1_hole",
+        "train/tv",
+        "val/loss",
+        "val/psnr",
+        "val/ssim",
+        "val/l1",
+        "train/images_per_sec",
+    ]:
+        assert tag in scalars, tag
+    assert any(tag.startswith("val_buckets/psnr_") for tag in scalars)
+    assert any(tag.startswith("lr-") for tag in scalars)
+    images = events.Tags()["images"]
+    assert any(tag.startswith("val/examples") for tag in images)
+    assert any(tag.startswith("internals/gate") for tag in images)
+    grid = events.Images(next(t for t in images if t.startswith("val/examples")))[-1]
+    # 2 logged samples x 5 columns of 32x32 with 2-px padding
+    assert (grid.width, grid.height) == (5 * 34 + 2, 2 * 34 + 2)
+    plugins = events.PluginTagToContent("hparams")
+    assert "_hparams_/session_start_info" in plugins
+    assert b"model/block/name" in plugins["_hparams_/session_start_info"]
+    summary = json.loads((run / "summary.json").read_text())
+    assert summary["metrics"]["val/psnr"] > 0 and summary["train_images_per_s"] > 0
+
+
+def test_checkpoints_and_resume_continue_the_step_count(make_cfg, tmp_path):
+    run = tmp_path / "run"
+    first = train(make_cfg(output_dir=run))
+    assert first["global_step"] == 2  # 4 samples / batch 2
+    checkpoints = run / "checkpoints"
+    assert (checkpoints / "last.ckpt").is_file()
+    assert len(list(checkpoints.glob("best-*.ckpt"))) == 1
+    assert not list(checkpoints.glob("*.tmp"))
+    state = torch.load(checkpoints / "last.ckpt", map_location="cpu", weights_only=False)
+    assert state["global_step"] == 2
+    resumed = train(make_cfg("ckpt_path=last", "trainer.max_epochs=2", output_dir=run))
+    assert resumed["global_step"] == 4
+    state = torch.load(checkpoints / "last.ckpt", map_location="cpu", weights_only=False)
+    assert state["global_step"] == 4
+    assert state["lr_schedulers"][0]["last_epoch"] == 4
