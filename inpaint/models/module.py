@@ -42,6 +42,8 @@ class InpaintModule(L.LightningModule):
         nonfinite_loss: ``skip`` logs the step and leaves the weights untouched; ``stop`` raises.
         gradient_clip_norm: optional max gradient norm for the generator.
         num_logged_images: validation samples shown in the TensorBoard image grid.
+        channels_last: keep the generator's weights channels-last (NHWC), which makes oneDNN
+            (CPU) and cuDNN (with AMP) convolutions faster; results are the same.
     """
 
     def __init__(
@@ -55,6 +57,7 @@ class InpaintModule(L.LightningModule):
         nonfinite_loss: str = "skip",
         gradient_clip_norm: float | None = None,
         num_logged_images: int = 6,
+        channels_last: bool = True,
     ) -> None:
         super().__init__()
         if nonfinite_loss not in NONFINITE_POLICIES:
@@ -79,6 +82,8 @@ class InpaintModule(L.LightningModule):
         self.nonfinite_loss = nonfinite_loss
         self.gradient_clip_norm = gradient_clip_norm
         self.num_logged_images = num_logged_images
+        if channels_last:
+            self.generator.to(memory_format=torch.channels_last)
         self.val_metrics = BucketedImageMetrics()
         self._logged_batch: dict[str, Tensor] | None = None
         self.nonfinite_steps = 0

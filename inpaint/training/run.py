@@ -53,6 +53,7 @@ def build_module(cfg: DictConfig) -> InpaintModule:
         nonfinite_loss=model.nonfinite_loss,
         gradient_clip_norm=model.gradient_clip_norm,
         num_logged_images=model.num_logged_images,
+        channels_last=model.channels_last,
     )
 
 

@@ -1,0 +1,137 @@
+"""Mask generators: hole-ratio control, determinism, folder masks, bad arguments."""
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from inpaint.data import (
+    BoxMaskGenerator,
+    FolderMaskGenerator,
+    FreeFormMaskGenerator,
+    IrregularMaskGenerator,
+    MixtureMaskGenerator,
+    create_mask_generator,
+    file_array_from_holes,
+    holes_from_file_array,
+    known_from_file_array,
+)
+from inpaint.data.mask_generators import fit_ratio
+
+GENERATED = {
+    "free_form": lambda **r: FreeFormMaskGenerator(**r),
+    "irregular_thin": lambda **r: IrregularMaskGenerator("thin", **r),
+    "irregular_medium": lambda **r: IrregularMaskGenerator("medium", **r),
+    "irregular_thick": lambda **r: IrregularMaskGenerator("thick", **r),
+    "box": lambda **r: BoxMaskGenerator(**r),
+    "mixture": lambda **r: MixtureMaskGenerator(
+        {"a": FreeFormMaskGenerator(), "b": BoxMaskGenerator()}, {"a": 2, "b": 1}, **r
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GENERATED))
+def test_200_masks_fall_in_the_configured_ratio_range(name):
+    generator = GENERATED[name](min_ratio=0.1, max_ratio=0.3)
+    rng = np.random.default_rng(0)
+    ratios = np.array([generator(64, 64, rng).mean() for _ in range(200)])
+    assert ratios.min() >= 0.1 and ratios.max() <= 0.3
+    histogram = np.histogram(ratios, bins=4, range=(0.1, 0.3))[0]
+    print(name, "ratio histogram 0.10-0.30 in 4 bins:", histogram.tolist())
+    assert (histogram > 0).sum() >= 2, "ratios should spread over the range, not pile on a bound"
+
+
+@pytest.mark.parametrize("name", sorted(GENERATED))
+def test_same_seed_same_mask_different_seed_different_mask(name):
+    generator = GENERATED[name]()
+    first = generator(48, 64, np.random.default_rng(7))
+    assert first.shape == (48, 64) and first.dtype == bool
+    assert np.array_equal(first, generator(48, 64, np.random.default_rng(7)))
+    others = [generator(48, 64, np.random.default_rng(seed)) for seed in range(8, 12)]
+    assert any(not np.array_equal(first, other) for other in others)
+
+
+def test_per_call_ratio_range_overrides_the_generator_range():
+    generator = FreeFormMaskGenerator()
+    rng = np.random.default_rng(1)
+    ratios = [generator(64, 64, rng, min_ratio=0.5, max_ratio=0.6).mean() for _ in range(20)]
+    assert min(ratios) >= 0.5 and max(ratios) <= 0.6
+
+
+def test_fit_ratio_grows_and_shrinks_to_the_range():
+    rng = np.random.default_rng(0)
+    dot = np.zeros((20, 20), dtype=bool)
+    dot[10, 10] = True
+    grown = fit_ratio(dot, 0.30, 0.31, rng)
+    assert 0.30 <= grown.mean() <= 0.31 and grown[10, 10]
+    shrunk = fit_ratio(np.ones((20, 20), dtype=bool), 0.1, 0.1, rng)
+    assert shrunk.mean() == pytest.approx(0.1)
+
+
+def test_free_form_strokes_have_round_joints_and_scale_with_size():
+    generator = FreeFormMaskGenerator(max_strokes=1, min_width=20, max_width=20)
+    small = generator(128, 128, np.random.default_rng(3)).mean()
+    large = generator(512, 512, np.random.default_rng(3)).mean()
+    assert small == pytest.approx(large, rel=0.15)  # widths and lengths scale with the image
+
+
+def test_conventions_round_trip_and_binarise_at_127():
+    grey = np.array([[0, 127, 128, 255]], dtype=np.uint8)
+    holes = holes_from_file_array(grey)
+    assert holes.tolist() == [[False, False, True, True]]
+    assert known_from_file_array(grey).tolist() == [[1.0, 1.0, 0.0, 0.0]]
+    assert file_array_from_holes(holes).tolist() == [[0, 0, 255, 255]]
+    assert holes_from_file_array(grey, hole_value=0).tolist() == [[True, True, False, False]]
+
+
+def _write_masks(folder, count=3):
+    folder.mkdir()
+    for i in range(count):
+        grey = np.zeros((40, 60), dtype=np.uint8)
+        grey[:, : 10 * (i + 1)] = 200  # grey, not white: still a hole (> 127)
+        grey[0, -1] = 100  # below the threshold: known
+        Image.fromarray(grey).save(folder / f"mask_{i}.png")
+    return folder
+
+
+def test_folder_masks_load_resize_binarise_and_augment(tmp_path):
+    folder = _write_masks(tmp_path / "masks")
+    plain = FolderMaskGenerator(folder, flip=False, rotate=False)
+    assert len(plain.files) == 3
+    holes = plain(20, 30, np.random.default_rng(0))
+    assert holes.shape == (20, 30)
+    assert holes[:, 0].all() and not holes[:, -1].any()  # left part hole, resized (nearest)
+    augmented = FolderMaskGenerator(folder, max_dilation=2)
+    masks = [augmented(20, 30, np.random.default_rng(seed)) for seed in range(12)]
+    assert any(m[:, -1].any() for m in masks)  # some flipped or rotated: holes on the right
+    assert np.array_equal(masks[0], augmented(20, 30, np.random.default_rng(0)))
+    inverted = FolderMaskGenerator(folder, hole_value=0, flip=False, rotate=False)
+    assert np.array_equal(inverted(20, 30, np.random.default_rng(0)), ~holes)
+
+
+def test_empty_mask_folder_names_folder_and_extensions(tmp_path):
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(FileNotFoundError, match=r"empty.*\.png"):
+        FolderMaskGenerator(tmp_path / "empty")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (dict(min_ratio=0.5, max_ratio=0.2), r"min_ratio=0.5 is greater than max_ratio=0.2"),
+        (dict(min_ratio=-0.1), r"\[0, 1\].*-0.1"),
+        (dict(max_ratio=1.5), r"\[0, 1\].*1.5"),
+    ],
+)
+def test_bad_ratio_ranges_are_rejected_at_construction(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        FreeFormMaskGenerator(**kwargs)
+
+
+def test_unknown_generator_and_preset_and_weights_are_named():
+    with pytest.raises(ValueError, match=r"'sparkles'.*free_form"):
+        create_mask_generator("sparkles")
+    with pytest.raises(ValueError, match=r"'huge'.*thick"):
+        IrregularMaskGenerator("huge")
+    with pytest.raises(ValueError, match="weights"):
+        MixtureMaskGenerator([BoxMaskGenerator()], [-1.0])
+    assert isinstance(create_mask_generator("box", max_boxes=2), BoxMaskGenerator)
