@@ -126,7 +126,7 @@ def test_datamodule_batch_has_the_documented_shapes_dtypes_and_ranges():
     batch = next(iter(datamodule.train_dataloader()))
     assert batch["image"].shape == (4, 3, 32, 32) and batch["image"].dtype == torch.float32
     assert batch["mask"].shape == (4, 1, 32, 32) and batch["mask"].dtype == torch.float32
-    assert 0 <= batch["image"].min() and batch["image"].max() <= 1
+    assert batch["image"].min() >= 0 and batch["image"].max() <= 1
     assert set(batch["mask"].unique().tolist()) <= {0.0, 1.0}
     expected_ratio = 1 - batch["mask"].mean(dim=(1, 2, 3))
     assert torch.allclose(batch["hole_ratio"], expected_ratio)

@@ -46,8 +46,8 @@ def test_multirun_trains_one_comparable_run_per_block_into_one_root(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     (sweep,) = (tmp_path / "multirun").iterdir()
     summaries = {}
-    for block in blocks:
-        run_dir = sweep / f"model/block={block}"
+    for number, block in enumerate(blocks):
+        run_dir = sweep / f"{number}_{block}-transposed"
         assert list(run_dir.glob("events.out.tfevents.*")), run_dir
         summaries[block] = json.loads((run_dir / "summary.json").read_text())
     assert {s["global_step"] for s in summaries.values()} == {2}  # same budget
