@@ -104,14 +104,24 @@ class DeformableConv2d(nn.Module):
             size.
         """
         check_inputs(x, mask, self.in_channels, (1, self.in_channels))
-        offset = self.offset_conv(x)
+        # Sampling runs in the weight's dtype: under autocast offset_conv returns half precision
+        # and torchvision has an autocast kernel (which computes in float32) for CUDA only.
+        dtype = self.weight.dtype
+        offset = self.offset_conv(x).to(dtype)
         modulation = None
         if self.modulated:
             taps = self.offset_groups * self.kernel_size[0] * self.kernel_size[1]
             offset, logits = offset.split([2 * taps, taps], dim=1)
             modulation = torch.sigmoid(logits)
         y = deform_conv2d(
-            x, offset, self.weight, self.bias, self.stride, self.padding, self.dilation, modulation
+            x.to(dtype),
+            offset,
+            self.weight,
+            self.bias,
+            self.stride,
+            self.padding,
+            self.dilation,
+            modulation,
         )
         return y, resize_mask(mask, y.shape[-2:])
 

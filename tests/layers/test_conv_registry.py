@@ -168,3 +168,19 @@ def test_bad_inputs_name_both_shapes(name):
         layer(x, torch.ones(2, 1, 9, 9, dtype=torch.bool))
     with pytest.raises(ValueError, match=r"expected x of shape \[N, 4, H, W\], got \(2, 3, 9, 9\)"):
         layer(torch.randn(2, 3, 9, 9))
+
+
+@pytest.mark.parametrize("input_dtype", [torch.float32, torch.bfloat16])
+@pytest.mark.parametrize("name", CONVS)
+def test_runs_under_cpu_bfloat16_autocast(name, input_dtype):
+    torch.manual_seed(0)
+    layer = _prepare(name, create_conv(name, 4, 6, 3, stride=2, padding=1))
+    x = torch.randn(2, 4, 9, 9)
+    mask = (torch.rand(2, 1, 9, 9) > 0.3).float()
+    y_float, mask_float = layer(x, mask)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        y, mask_out = layer(x.to(input_dtype).requires_grad_(), mask)
+    y.float().sum().backward()
+    torch.testing.assert_close(y.float(), y_float, rtol=0, atol=0.02 * y_float.abs().max().item())
+    torch.testing.assert_close(mask_out.float(), mask_float, rtol=0, atol=0)
+    assert all(torch.isfinite(p.grad).all() for p in layer.parameters())
