@@ -4,8 +4,13 @@ Every generator is called as ``generator(height, width, rng)`` with a
 ``numpy.random.Generator`` and returns a bool array [height, width], True = hole (see
 `inpaint.data.conventions`). The same rng state gives the same mask. Every generator honours
 ``min_ratio <= hole fraction <= max_ratio``: it redraws up to ``max_tries`` times, then grows
-(dilates) or shrinks (erodes) the last draw, taking the last ring pixel by pixel in random
-order so the ratio lands inside the range.
+(dilates) or shrinks (erodes) the draw closest to the range, taking the last ring pixel by
+pixel in random order so the ratio lands inside the range; a range that no mask of the
+requested size can meet (no whole pixel count fits) raises ValueError.
+
+Mask conventions (converted only in `inpaint.data.conventions`): generators draw holes, bool
+[H, W], True = hole; files on disk are 8-bit grey, 255 = hole, 0 = known, binarised at 127
+(as LaMa); tensors are float32 [1, H, W], 1 = known, 0 = hole (as partial conv needs).
 """
 
 from __future__ import annotations
@@ -40,25 +45,44 @@ def _shrink(holes: np.ndarray) -> np.ndarray:
     return np.asarray(image.filter(ImageFilter.MinFilter(3))) > 127
 
 
+def hole_count_range(
+    min_ratio: float, max_ratio: float, height: int, width: int
+) -> tuple[int, int]:
+    """(low, high): the hole pixel counts of a height x width mask whose ratio is in range.
+
+    Raises ValueError when no whole number of pixels fits (e.g. min_ratio = max_ratio = 0.3
+    at 256x256 would need 19660.8 hole pixels)."""
+    total = height * width
+    low, high = math.ceil(min_ratio * total), math.floor(max_ratio * total)
+    if low > high:
+        raise ValueError(
+            f"no {height}x{width} mask has a hole ratio in [{min_ratio}, {max_ratio}]: that "
+            f"needs between {min_ratio * total:g} and {max_ratio * total:g} hole pixels; "
+            "widen the range"
+        )
+    return low, high
+
+
 def fit_ratio(
     holes: np.ndarray, min_ratio: float, max_ratio: float, rng: np.random.Generator
 ) -> np.ndarray:
     """Grow or shrink `holes` by one-pixel rings until its hole fraction is in range; the ring
-    that would overshoot is added or removed pixel by pixel in random order."""
-    total = holes.size
-    low, high = math.ceil(min_ratio * total), math.floor(max_ratio * total)
+    that would overshoot is added or removed pixel by pixel in random order. Raises
+    ValueError if no mask of this size has a ratio in range (see `hole_count_range`)."""
+    low, high = hole_count_range(min_ratio, max_ratio, *holes.shape)
     holes = holes.copy()
-    while not low <= holes.sum() <= high:
-        grow = holes.sum() < low
+    count = np.count_nonzero(holes)
+    while not low <= count <= high:
+        grow = count < low
         changed = _grow(holes) if grow else _shrink(holes)
         ring = np.flatnonzero(changed != holes)
         if ring.size == 0:  # an empty or full mask cannot grow or shrink by rings
             ring = np.flatnonzero(~holes if grow else holes)
-        target = low if grow else high
-        needed = abs(target - int(holes.sum()))
+        needed = low - count if grow else count - high
         if ring.size > needed:
             ring = rng.choice(ring, size=needed, replace=False)
         holes.flat[ring] = grow
+        count += ring.size if grow else -ring.size
     return holes
 
 
@@ -89,12 +113,17 @@ class MaskGenerator:
         low = self.min_ratio if min_ratio is None else min_ratio
         high = self.max_ratio if max_ratio is None else max_ratio
         check_ratio_range(low, high)
+        hole_count_range(low, high, height, width)  # fail fast if no mask can be in range
+        closest, distance = None, math.inf
         for _ in range(self.max_tries):
             holes = self.draw(height, width, rng)
             # count_nonzero: ~20x faster than mean() on a bool array, same value
-            if low <= np.count_nonzero(holes) / holes.size <= high:
+            ratio = np.count_nonzero(holes) / holes.size
+            if low <= ratio <= high:
                 return holes
-        return fit_ratio(holes, low, high, rng)
+            if max(low - ratio, ratio - high) < distance:
+                closest, distance = holes, max(low - ratio, ratio - high)
+        return fit_ratio(closest, low, high, rng)
 
 
 def _draw_strokes(

@@ -67,6 +67,17 @@ def test_fit_ratio_grows_and_shrinks_to_the_range():
     assert shrunk.mean() == pytest.approx(0.1)
 
 
+@pytest.mark.parametrize(("size", "low", "high"), [(1, 0.3, 0.3), (3, 0.3, 0.31), (256, 0.3, 0.3)])
+def test_a_range_no_pixel_count_can_meet_raises_instead_of_looping(size, low, high):
+    generator = BoxMaskGenerator()
+    with pytest.raises(ValueError, match=rf"no {size}x{size} mask .*\[{low}, {high}\]"):
+        generator(size, size, np.random.default_rng(0), min_ratio=low, max_ratio=high)
+    with pytest.raises(ValueError, match="widen the range"):
+        fit_ratio(np.zeros((size, size), dtype=bool), low, high, np.random.default_rng(0))
+    exact = generator(size, size, np.random.default_rng(0), min_ratio=1.0, max_ratio=1.0)
+    assert exact.all()  # a range that a whole pixel count meets is fine, even a single value
+
+
 def test_free_form_strokes_have_round_joints_and_scale_with_size():
     generator = FreeFormMaskGenerator(max_strokes=1, min_width=20, max_width=20)
     small = generator(128, 128, np.random.default_rng(3)).mean()
