@@ -47,8 +47,10 @@ class InpaintDataModule(L.LightningDataModule):
         mask_generator: holes for training; defaults to free-form strokes with 5-60% holes.
         val_mask_generator: holes for validation (default: `mask_generator`); fixed per index.
         train_samples_per_epoch: random crops per epoch (default: one per training image).
-        val_samples: validation samples (default: one per validation image); sample i shows
-            image i % count with its own fixed mask.
+        val_samples: validation samples (default: one per validation image). Each image gets
+            a run of consecutive samples, each with its own fixed mask, so with
+            ``val_samples >= 6 * images`` every image is seen in every hole-ratio bucket;
+            fewer samples than images take an evenly spread subset of the images.
         crop_scale: area range of the training crops.
         strict: raise on an unreadable image instead of skipping it with a warning.
         cache_images: keep decoded images in memory; ``auto`` does so for <= 64 images.

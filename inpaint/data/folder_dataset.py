@@ -35,7 +35,10 @@ class ImageFolderDataset(Dataset):
             random mask per sample; otherwise resize the shorter side + centre crop and a mask
             fixed by (``mask_seed``, index), its ratio in bucket ``index % 6`` of
             0.01-0.1, ..., 0.5-0.6 so every bucket is covered evenly.
-        length: samples per epoch (default: one per file); index i shows file i % len(files).
+        length: samples per epoch (default: one per file). Index i shows file
+            ``i * len(files) // length``: each file gets a run of consecutive indices, so when
+            files repeat (length >= 6 * len(files)) every file meets every ratio bucket, and
+            a length below the file count takes an evenly spread subset.
         strict: raise on an unreadable image (naming it) instead of skipping it.
         cache: keep decoded images in memory (for small sets read many times per epoch).
     """
@@ -92,9 +95,13 @@ class ImageFolderDataset(Dataset):
             self._cached[file_index] = pixels
         return pixels
 
+    def file_index(self, index: int) -> int:
+        """The file that sample `index` shows (consecutive indices share a file)."""
+        return index * len(self.files) // self.length
+
     def _readable(self, index: int) -> tuple[torch.Tensor, int]:
         """(pixels, skipped): the file for `index`, or the next readable one if it is bad."""
-        first = index % len(self.files)
+        first = self.file_index(index)
         for step in range(len(self.files)):
             file_index = (first + step) % len(self.files)
             try:

@@ -45,8 +45,9 @@ def test_listing_is_recursive_and_case_insensitive(tmp_path):
         if name.endswith("txt"):
             path.write_text("not an image")
         else:
-            Image.new("RGB", (8, 8)).save(path, format={"JPG": "JPEG", "png": "PNG"}.get(
-                path.suffix[1:], "WEBP"))
+            Image.new("RGB", (8, 8)).save(
+                path, format={"JPG": "JPEG", "png": "PNG"}.get(path.suffix[1:], "WEBP")
+            )
     found = list_images(tmp_path)
     assert found == sorted(found)
     assert sorted(p.name for p in found) == ["one.JPG", "three.WebP", "two.png"]
@@ -121,8 +122,9 @@ def test_seeded_split_is_reproducible_and_disjoint(image_folder):
 
 
 def test_datamodule_batch_has_the_documented_shapes_dtypes_and_ranges():
-    datamodule = InpaintDataModule(image_size=32, batch_size=4, train_samples_per_epoch=8,
-                                   val_samples=6)
+    datamodule = InpaintDataModule(
+        image_size=32, batch_size=4, train_samples_per_epoch=8, val_samples=6
+    )
     batch = next(iter(datamodule.train_dataloader()))
     assert batch["image"].shape == (4, 3, 32, 32) and batch["image"].dtype == torch.float32
     assert batch["mask"].shape == (4, 1, 32, 32) and batch["mask"].dtype == torch.float32
@@ -137,14 +139,26 @@ def test_datamodule_batch_has_the_documented_shapes_dtypes_and_ranges():
 def test_validation_masks_are_fixed_per_index_and_cover_every_bucket():
     def val_batch():
         datamodule = InpaintDataModule(image_size=32, val_batch_size=12, val_samples=12)
-        return next(iter(datamodule.val_dataloader()))
+        return datamodule.val_dataset, next(iter(datamodule.val_dataloader()))
 
-    first, second = val_batch(), val_batch()
+    (dataset, first), (_, second) = val_batch(), val_batch()
     assert torch.equal(first["mask"], second["mask"])
     assert torch.equal(first["image"], second["image"])
     edges = [0.01, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6]
+    buckets_per_photo = {}
     for i, ratio in enumerate(first["hole_ratio"].tolist()):
         assert edges[i % 6] <= ratio <= edges[i % 6 + 1]
+        buckets_per_photo.setdefault(dataset.file_index(i), set()).add(i % 6)
+    # each of the two validation photos meets every bucket (not photo 0 the even ones only)
+    assert buckets_per_photo == {0: set(range(6)), 1: set(range(6))}
+
+
+def test_samples_map_to_runs_of_files_or_a_spread_subset(image_folder):
+    generator = FreeFormMaskGenerator()
+    repeated = ImageFolderDataset(image_folder, 16, generator, train=False, length=12)
+    assert [repeated.file_index(i) for i in range(12)] == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
+    subset = ImageFolderDataset(image_folder, 16, generator, train=False, length=3)
+    assert [subset.file_index(i) for i in range(3)] == [0, 2, 4]
 
 
 @pytest.mark.parametrize(
