@@ -26,8 +26,10 @@ class BadImageReport(L.Callback):
             return
         files = datamodule.train_dataset.files if stage == "train" else datamodule.val_dataset.files
         paths = [str(files[i]) for i in indices]
+        # the epoch in the text: Python's default filter shows a repeated message only once
+        when = "sanity check" if trainer.sanity_checking else f"epoch {trainer.current_epoch}"
         warnings.warn(
-            f"skipped {len(paths)} unreadable {stage} image(s) this epoch: {', '.join(paths)}",
+            f"{when}: skipped {len(paths)} unreadable {stage} image(s): {', '.join(paths)}",
             stacklevel=2,
         )
 

@@ -77,16 +77,23 @@ def test_corrupt_files_are_skipped_and_reported_once_per_epoch(image_folder):
 
     class Trainer:  # what BadImageReport reads from Lightning's trainer
         datamodule = type("DM", (), {"train_dataset": dataset})()
+        current_epoch, sanity_checking = 0, False
 
     report = BadImageReport()
     batch = {"skipped": torch.stack([s["skipped"] for s in samples])}
-    report.on_train_batch_end(Trainer, None, None, batch, 0)
-    report.on_train_batch_end(Trainer, None, None, batch, 1)
-    with pytest.warns(UserWarning, match=r"skipped 2 unreadable train image\(s\).*photo_2.png"):
-        report.on_train_epoch_end(Trainer, None)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")  # Python's default: a repeated message shows once
+        for epoch in (0, 1):
+            Trainer.current_epoch = epoch
+            report.on_train_batch_end(Trainer, None, None, batch, 0)
+            report.on_train_batch_end(Trainer, None, None, batch, 1)
+            report.on_train_epoch_end(Trainer, None)
         report.on_train_epoch_end(Trainer, None)  # reset: nothing new, no warning
+    messages = [str(w.message) for w in caught]
+    assert len(messages) == 2, messages  # one per epoch, the second one not swallowed
+    for epoch, message in enumerate(messages):
+        assert f"epoch {epoch}: skipped 2 unreadable train image(s)" in message
+        assert str(bad) in message and "photo_9.jpg" in message
 
 
 def test_strict_mode_raises_with_the_path(image_folder):
