@@ -1,0 +1,90 @@
+"""A real (tiny, 1-epoch) training run exported to safetensors + card, and loaded back."""
+
+import json
+import runpy
+from pathlib import Path
+
+import pytest
+import torch
+from omegaconf import OmegaConf, open_dict
+from torch.utils.tensorboard import SummaryWriter
+
+from inpaint.inference import load_pretrained
+from inpaint.inference.export import export_run, training_wall_time
+from inpaint.training.run import train
+
+EXPORT_SCRIPT = Path(__file__).parents[2] / "scripts" / "export_pretrained.py"
+
+
+def _save_like_hydra(cfg, run: Path, overrides: list[str]) -> None:
+    """What Hydra's @main writes into a run directory before training."""
+    saved = cfg.copy()
+    with open_dict(saved):
+        del saved["hydra"]
+    (run / ".hydra").mkdir(parents=True)
+    OmegaConf.save(saved, run / ".hydra" / "config.yaml")
+    OmegaConf.save(OmegaConf.create(overrides), run / ".hydra" / "overrides.yaml")
+
+
+def test_exported_run_loads_and_predicts_like_its_checkpoint(make_cfg, tmp_path, capsys):
+    run = tmp_path / "run"
+    overrides = ["model/block=gated", "model/upsample=resize"]
+    cfg = make_cfg(*overrides, output_dir=run)
+    _save_like_hydra(cfg, run, overrides)
+    summary = train(cfg)
+    export = runpy.run_path(str(EXPORT_SCRIPT), run_name="export_pretrained")["main"]
+    out = tmp_path / "weights"
+    export([str(run), "--out-dir", str(out), "--data", "random noise", "--data-terms", "none"])
+
+    weights, card_path = out / "gated.safetensors", out / "gated.json"
+    card = json.loads(card_path.read_text())
+    assert card["name"] == "gated" and card["data"] == "random noise"
+    assert card["checkpoint"]["file"] == "last.ckpt" and card["checkpoint"]["global_step"] == 2
+    assert card["generator"]["block"]["name"] == "gated"
+    assert card["training"]["overrides"] == overrides
+    assert card["training"]["loss"]["hole_weight"] == 6.0
+    assert card["validation_metrics"] == summary["metrics"]
+    assert 0 < card["wall_time_s"] < 600
+
+    # the checkpoint is read with weights_only=True; its generator predicts like the export
+    state = torch.load(run / "checkpoints" / "last.ckpt", map_location="cpu", weights_only=True)
+    model = load_pretrained(weights, device="cpu")
+    reference = load_pretrained(weights, device="cpu").generator
+    reference.load_state_dict(
+        {
+            k.removeprefix("generator."): v
+            for k, v in state["state_dict"].items()
+            if "generator." in k
+        }
+    )
+    image, known = torch.rand(1, 3, 32, 32), (torch.rand(1, 1, 32, 32) > 0.4).float()
+    with torch.no_grad():
+        assert torch.allclose(model.generator(image, known), reference(image, known), atol=5e-3)
+
+    with pytest.raises(SystemExit) as exit_info:
+        export([str(run), "--out-dir", str(out), "--name", "big", "--max-mb", "0.01"])
+    assert exit_info.value.code == 2
+    assert "over the limit" in capsys.readouterr().err
+    assert not (out / "big.safetensors").exists() and not (out / "big.json").exists()
+
+    best = export_run(run, tmp_path / "best.safetensors", which="best")
+    assert best["checkpoint"]["file"].startswith("best-")
+    assert best["validation_metrics"]["val/psnr"] == pytest.approx(summary["metrics"]["val/psnr"])
+
+
+def test_export_of_a_missing_run_names_what_is_missing(tmp_path, capsys):
+    export = runpy.run_path(str(EXPORT_SCRIPT), run_name="export_pretrained")["main"]
+    with pytest.raises(SystemExit) as exit_info:
+        export([str(tmp_path / "no_run"), "--out-dir", str(tmp_path)])
+    assert exit_info.value.code == 2
+    assert "no_run/.hydra/config.yaml not found" in capsys.readouterr().err
+
+
+def test_wall_time_adds_up_process_spans_without_the_gaps(tmp_path):
+    for suffix, times in [(".a", [100, 110]), (".b", [105, 120]), (".c", [200, 210])]:
+        writer = SummaryWriter(tmp_path, filename_suffix=suffix)
+        for step, wall_time in enumerate(times):
+            writer.add_scalar("train/loss", 1.0, step, walltime=wall_time)
+        writer.close()
+    assert training_wall_time(tmp_path) == 30.0
+    assert training_wall_time(tmp_path / "empty") is None

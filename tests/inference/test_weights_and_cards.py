@@ -1,0 +1,81 @@
+"""safetensors weights + JSON cards: round trip, shipped names, clear errors for bad files."""
+
+import json
+
+import pytest
+import torch
+
+from inpaint.inference import available_models, load_generator, load_pretrained, save_generator
+from inpaint.inference import weights as weights_module
+from inpaint.models import UNetGenerator
+
+
+def test_round_trip_is_float16_and_predicts_like_the_original(tmp_path, tiny_config):
+    torch.manual_seed(0)
+    original = UNetGenerator(**tiny_config).eval()
+    path = tmp_path / "m.safetensors"
+    save_generator(original, {"generator": tiny_config, "data": "noise"}, path)
+    loaded, card = load_generator(path)
+    assert card == {"generator": tiny_config, "data": "noise"}
+    assert next(loaded.parameters()).dtype == torch.float32
+    image, mask = torch.rand(2, 3, 16, 16), (torch.rand(2, 1, 16, 16) > 0.3).float()
+    with torch.no_grad():
+        assert torch.allclose(loaded(image, mask), original(image, mask), atol=2e-3)
+    raw = path.read_bytes()
+    header = json.loads(raw[8 : 8 + int.from_bytes(raw[:8], "little")])
+    assert {v["dtype"] for k, v in header.items() if k != "__metadata__"} == {"F16"}
+
+
+def test_shipped_names_are_listed_and_an_unknown_name_lists_them(
+    monkeypatch, tiny_weights, tiny_config
+):
+    monkeypatch.setattr(weights_module, "SHIPPED_DIR", tiny_weights.parent)
+    assert available_models() == ["tiny"]
+    assert load_pretrained("tiny", device="cpu").card["generator"] == tiny_config
+    with pytest.raises(ValueError, match=r"unknown model 'giant'; available: \['tiny'\]"):
+        load_pretrained("giant")
+
+
+def test_weights_of_another_architecture_fail_clearly(tiny_weights, tiny_config):
+    card_path = tiny_weights.with_suffix(".json")
+    card = json.loads(card_path.read_text())
+    card["generator"] = {**tiny_config, "block": "gated"}
+    card_path.write_text(json.dumps(card))
+    with pytest.raises(ValueError, match=r"does not fit the architecture in its card .*'gated'"):
+        load_generator(tiny_weights)
+    card["generator"] = {**tiny_config, "widths": [8, 32]}
+    card_path.write_text(json.dumps(card))
+    with pytest.raises(ValueError, match=r"wrongly shaped"):
+        load_generator(tiny_weights)
+
+
+@pytest.mark.parametrize(
+    ("damage", "error", "message"),
+    [
+        (lambda w: w.with_suffix(".json").unlink(), FileNotFoundError, r"tiny\.json not found"),
+        (lambda w: w.with_suffix(".json").write_text("{"), ValueError, r"not valid JSON"),
+        (lambda w: w.with_suffix(".json").write_text("{}"), ValueError, r"no 'generator'"),
+        (
+            lambda w: w.with_suffix(".json").write_text('{"generator": {"sparkle": 1}}'),
+            ValueError,
+            r"does not build a UNetGenerator.*sparkle",
+        ),
+        (lambda w: w.write_bytes(b"not a tensor file"), ValueError, r"not a readable safetensors"),
+        (lambda w: w.unlink(), FileNotFoundError, r"weights file not found: .*tiny\.safetensors"),
+    ],
+)
+def test_broken_model_files_fail_naming_the_file(tiny_weights, damage, error, message):
+    damage(tiny_weights)
+    with pytest.raises(error, match=message):
+        load_generator(tiny_weights)
+
+
+def test_size_limit_refuses_before_writing(tmp_path, tiny_config):
+    path = tmp_path / "m.safetensors"
+    with pytest.raises(ValueError, match=r"over the limit .* nothing written"):
+        save_generator(
+            UNetGenerator(**tiny_config), {"generator": tiny_config}, path, max_bytes=1000
+        )
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(ValueError, match="'generator'"):
+        save_generator(UNetGenerator(**tiny_config), {}, path)
