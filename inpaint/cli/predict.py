@@ -1,0 +1,182 @@
+"""``inpaint-predict`` / ``python scripts/predict.py``: inpaint one image or a folder.
+
+    inpaint-predict --image photo.png --mask photo_mask.png --out filled.png --model gated
+    inpaint-predict --input-dir D --output-dir O --batch-size 8
+
+Masks are files: 255 (white) = hole, 0 = known. A folder follows LaMa's naming, searched
+recursively: ``name.png`` with ``name_mask.png`` -> ``O/name.png``; several masks per image as
+``name_mask001.png``, ``name_mask002.png`` -> ``O/name001.png``, ``O/name002.png`` (any image
+extension; sub-folders are kept). Images of the same size are inpainted in batches of
+``--batch-size``. In a folder, a file that cannot be read is reported and skipped; the exit
+status is 2 if any was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image
+from tqdm import tqdm
+
+from inpaint.data.image_io import IMAGE_EXTENSIONS, ImageReadError, open_image
+from inpaint.inference.inpainter import Inpainter, load_pretrained
+from inpaint.inference.weights import available_models
+from inpaint.utils import atomic_write
+
+MASK_TAG = "_mask"
+MASK_STEM = re.compile(rf"(?P<name>.+){MASK_TAG}(?P<suffix>\d*)")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One image + mask -> output file."""
+
+    image: Path
+    mask: Path
+    out: Path
+
+
+def folder_jobs(input_dir: Path, output_dir: Path) -> list[Job]:
+    """Jobs for every ``name_mask.ext`` / ``name_mask<digits>.ext`` under `input_dir` whose
+    image ``name.ext`` (any image extension) is in the same folder."""
+    if not input_dir.is_dir():
+        raise FileNotFoundError(f"input folder not found: {input_dir}")
+    files = sorted(
+        p for p in input_dir.rglob("*") if p.suffix.lower() in IMAGE_EXTENSIONS and p.is_file()
+    )
+    matches = {p: MASK_STEM.fullmatch(p.stem) for p in files}
+    images = {p.with_suffix(""): p for p in files if matches[p] is None}
+    jobs = []
+    for mask, match in matches.items():
+        image = images.get(mask.with_name(match["name"])) if match else None
+        if image is not None:
+            name = f"{match['name']}{match['suffix']}.png"
+            jobs.append(Job(image, mask, output_dir / image.relative_to(input_dir).with_name(name)))
+    if not jobs:
+        raise FileNotFoundError(
+            f"no image + mask pairs in {input_dir}: expected name.png with name{MASK_TAG}.png "
+            f"(or name{MASK_TAG}001.png, ...; extensions {', '.join(IMAGE_EXTENSIONS)})"
+        )
+    return jobs
+
+
+def save_image(image: Image.Image, path: Path) -> None:
+    """Write `image` atomically in the format named by `path`'s extension."""
+    file_format = Image.registered_extensions().get(path.suffix.lower())
+    if file_format is None:
+        raise ValueError(f"cannot tell the image format of {path} from its extension")
+    with atomic_write(path, "wb") as file:
+        image.save(file, format=file_format)
+
+
+def image_size(path: Path) -> tuple[int, int]:
+    """(width, height) from the file's header, without decoding the pixels."""
+    if not path.is_file():
+        raise FileNotFoundError(f"image file not found: {path}")
+    try:
+        with Image.open(path) as image:
+            return image.size
+    except (OSError, SyntaxError, ValueError) as error:
+        raise ImageReadError(f"cannot read image {path}: {error}") from error
+
+
+def batches(jobs: list[Job], batch_size: int, failed: list[str]) -> Iterator[list[Job]]:
+    """Jobs grouped by image size, in chunks of `batch_size`; unreadable images go to `failed`."""
+    by_size: dict[tuple[int, int], list[Job]] = {}
+    for job in jobs:
+        try:
+            by_size.setdefault(image_size(job.image), []).append(job)
+        except (FileNotFoundError, ImageReadError) as error:
+            failed.append(str(error))
+    for group in by_size.values():
+        for start in range(0, len(group), batch_size):
+            yield group[start : start + batch_size]
+
+
+def run_batch(model: Inpainter, jobs: list[Job], max_size: int | None, failed: list[str]) -> None:
+    """Read, inpaint and write one batch; files that cannot be read go to `failed`."""
+    loaded = []
+    for job in jobs:
+        try:
+            loaded.append((job, open_image(job.image), open_image(job.mask)))
+        except (FileNotFoundError, ImageReadError) as error:
+            failed.append(str(error))
+    if not loaded:
+        return
+    results = model.inpaint_batch(
+        [image for _, image, _ in loaded], [mask for _, _, mask in loaded], max_size=max_size
+    )
+    for (job, _, _), result in zip(loaded, results, strict=True):
+        save_image(result, job.out)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    single = parser.add_argument_group("one image")
+    single.add_argument("--image", type=Path)
+    single.add_argument("--mask", type=Path, help="255 (white) = hole")
+    single.add_argument("--out", type=Path)
+    folder = parser.add_argument_group("a folder")
+    folder.add_argument("--input-dir", type=Path)
+    folder.add_argument("--output-dir", type=Path)
+    folder.add_argument(
+        "--batch-size", type=int, default=4, help="images of one size inpainted together"
+    )
+    parser.add_argument(
+        "--model",
+        default="gated",
+        help=f"a shipped model {available_models()} or a .safetensors path",
+    )
+    parser.add_argument("--device", default="auto", help="auto | cpu | cuda")
+    parser.add_argument(
+        "--max-size",
+        type=int,
+        default=None,
+        help="inpaint larger images at this longer side, paste the upscaled holes back",
+    )
+    args = parser.parse_args(argv)
+    one = [args.image, args.mask, args.out]
+    many = [args.input_dir, args.output_dir]
+    if all(one) == any(many) or (any(one) and not all(one)) or (any(many) and not all(many)):
+        parser.error("give either --image, --mask and --out, or --input-dir and --output-dir")
+    if args.out and args.out.suffix.lower() not in Image.registered_extensions():
+        parser.error(f"cannot tell the image format of --out {args.out} from its extension")
+    if args.max_size is not None and args.max_size < 8:
+        parser.error(f"--max-size must be >= 8, got {args.max_size}")
+    if args.batch_size < 1:
+        parser.error(f"--batch-size must be >= 1, got {args.batch_size}")
+    return args
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    failed: list[str] = []
+    try:  # the inputs are checked before the model is loaded
+        if args.image:
+            image, mask = open_image(args.image), open_image(args.mask)
+            model = load_pretrained(args.model, device=args.device)
+            save_image(model.inpaint(image, mask, max_size=args.max_size), args.out)
+        else:
+            jobs = folder_jobs(args.input_dir, args.output_dir)
+            model = load_pretrained(args.model, device=args.device)
+            with tqdm(total=len(jobs), unit="image") as progress:
+                for batch in batches(jobs, args.batch_size, failed):
+                    run_batch(model, batch, args.max_size, failed)
+                    progress.update(len(batch))
+    except (FileNotFoundError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(2)
+    if failed:
+        print(f"error: {len(failed)} image(s) skipped:", *failed, sep="\n  ", file=sys.stderr)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,130 @@
+"""inpaint-predict in-process: one image, LaMa-named folders in batches, bad files and names."""
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from inpaint.cli.predict import main
+from inpaint.data import file_array_from_holes
+from inpaint.inference import Inpainter
+
+
+def _write_pair(folder, name, size, seed, mask_names=("_mask",), ext=".png"):
+    """name.ext (random RGB, `size` = (W, H)) and one mask file per entry of `mask_names`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    w, h = size
+    pixels = np.random.default_rng(seed).integers(0, 256, size=(h, w, 3), dtype=np.uint8)
+    Image.fromarray(pixels).save(folder / f"{name}{ext}")
+    holes = np.zeros((h, w), dtype=bool)
+    holes[h // 4 : h // 2, w // 4 : w // 2] = True
+    for mask_name in mask_names:
+        Image.fromarray(file_array_from_holes(holes)).save(folder / f"{name}{mask_name}.png")
+    return pixels, holes
+
+
+def _exit_message(capsys, argv):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    return exit_info.value.code, capsys.readouterr().err
+
+
+def test_one_image_keeps_known_pixels(tmp_path, tiny_weights):
+    pixels, holes = _write_pair(tmp_path, "photo", (37, 29), seed=0)
+    out = tmp_path / "out" / "filled.png"
+    main(
+        ["--image", str(tmp_path / "photo.png"), "--mask", str(tmp_path / "photo_mask.png")]
+        + ["--out", str(out), "--model", str(tiny_weights), "--device", "cpu"]
+    )
+    result = np.asarray(Image.open(out))
+    assert result.shape == (29, 37, 3)
+    np.testing.assert_array_equal(result[~holes], pixels[~holes])
+    assert not np.array_equal(result[holes], pixels[holes])
+
+
+def test_max_size_on_the_command_line(tmp_path, tiny_weights):
+    pixels, holes = _write_pair(tmp_path, "big", (80, 60), seed=1)
+    out = tmp_path / "big_out.png"
+    main(
+        ["--image", str(tmp_path / "big.png"), "--mask", str(tmp_path / "big_mask.png")]
+        + ["--out", str(out), "--model", str(tiny_weights), "--max-size", "16"]
+    )
+    result = np.asarray(Image.open(out))
+    assert result.shape == (60, 80, 3)
+    np.testing.assert_array_equal(result[~holes], pixels[~holes])
+
+
+def test_folder_with_lama_naming_in_batches_of_one_size(tmp_path, tiny_weights, monkeypatch):
+    source, out = tmp_path / "in", tmp_path / "out"
+    _write_pair(source, "a", (40, 30), seed=1)
+    _write_pair(source, "b", (40, 30), seed=2, ext=".jpg")
+    _write_pair(source, "c", (40, 30), seed=3, mask_names=("_mask001", "_mask002"))
+    _write_pair(source / "sub", "d", (24, 24), seed=4)
+    Image.new("RGB", (8, 8)).save(source / "lonely.png")  # no mask: not a job
+    calls = []  # (sizes, count) per batch
+    inpaint_batch = Inpainter.inpaint_batch
+
+    def spy(self, images, masks, max_size=None):
+        calls.append(({image.size for image in images}, len(images)))
+        return inpaint_batch(self, images, masks, max_size)
+
+    monkeypatch.setattr(Inpainter, "inpaint_batch", spy)
+    args = ["--input-dir", str(source), "--output-dir", str(out), "--model", str(tiny_weights)]
+    main(args)
+    written = sorted(str(p.relative_to(out)) for p in out.rglob("*.png"))
+    assert written == ["a.png", "b.png", "c001.png", "c002.png", "sub/d.png"]
+    assert sorted(calls, key=lambda c: c[1]) == [({(24, 24)}, 1), ({(40, 30)}, 4)]
+    calls.clear()
+    main([*args, "--batch-size", "3"])
+    assert sorted(count for _, count in calls) == [1, 1, 3]
+
+
+def test_missing_and_unreadable_files_exit_2_naming_the_file(tmp_path, tiny_weights, capsys):
+    _write_pair(tmp_path, "ok", (20, 20), seed=0)
+    (tmp_path / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n not really")
+    base = ["--out", str(tmp_path / "o.png"), "--model", str(tiny_weights)]
+    code, err = _exit_message(
+        capsys,
+        ["--image", str(tmp_path / "nope.png"), "--mask", str(tmp_path / "ok_mask.png")] + base,
+    )
+    assert code == 2 and f"image file not found: {tmp_path / 'nope.png'}" in err
+    code, err = _exit_message(
+        capsys,
+        ["--image", str(tmp_path / "broken.png"), "--mask", str(tmp_path / "ok_mask.png")] + base,
+    )
+    assert code == 2 and f"cannot read image {tmp_path / 'broken.png'}" in err
+    assert not (tmp_path / "o.png").exists()
+
+
+def test_folder_skips_an_unreadable_pair_writes_the_rest_and_exits_2(
+    tmp_path, tiny_weights, capsys
+):
+    source, out = tmp_path / "in", tmp_path / "out"
+    _write_pair(source, "good", (20, 20), seed=0)
+    _write_pair(source, "bad", (20, 20), seed=1)
+    (source / "bad_mask.png").write_bytes(b"garbage")
+    code, err = _exit_message(
+        capsys, ["--input-dir", str(source), "--output-dir", str(out), "--model", str(tiny_weights)]
+    )
+    assert code == 2 and "1 image(s) skipped" in err and "bad_mask.png" in err
+    assert [p.name for p in out.iterdir()] == ["good.png"]
+
+
+def test_unknown_model_and_empty_folder_and_bad_arguments(tmp_path, capsys):
+    _write_pair(tmp_path, "x", (20, 20), seed=0)
+    args = ["--image", str(tmp_path / "x.png"), "--mask", str(tmp_path / "x_mask.png")]
+    code, err = _exit_message(capsys, [*args, "--out", str(tmp_path / "y.png"), "--model", "giant"])
+    assert code == 2 and "unknown model 'giant'; available: [" in err
+    (tmp_path / "empty").mkdir()
+    code, err = _exit_message(
+        capsys, ["--input-dir", str(tmp_path / "empty"), "--output-dir", str(tmp_path / "o")]
+    )
+    assert code == 2 and "no image + mask pairs" in err
+    code, err = _exit_message(capsys, [*args, "--out", str(tmp_path / "y.xyz")])
+    assert code == 2 and "cannot tell the image format of --out" in err
+    code, err = _exit_message(capsys, args)  # no --out
+    assert code == 2 and "give either --image, --mask and --out" in err
+    code, err = _exit_message(
+        capsys,
+        ["--input-dir", str(tmp_path), "--output-dir", str(tmp_path / "o"), "--batch-size", "0"],
+    )
+    assert code == 2 and "--batch-size must be >= 1" in err
