@@ -37,7 +37,9 @@ class InpaintDataModule(L.LightningDataModule):
       * ``train_dir`` and ``val_dir``: two folders;
       * ``root``: one folder split by a seeded shuffle (``val_count`` images, or
         ``val_fraction`` of them, held out);
-      * neither: the embedded `samples` photographs with their fixed split.
+      * neither: the embedded `samples` photographs with their fixed split, unless
+        ``samples_fallback`` is false (the ``data=folder`` config), which raises a ValueError
+        naming both ways to give a folder.
 
     Args:
         image_size: side of the square crops; the generator needs a multiple of 2**depth.
@@ -55,6 +57,7 @@ class InpaintDataModule(L.LightningDataModule):
         strict: raise on an unreadable image instead of skipping it with a warning.
         cache_images: keep decoded images in memory; ``auto`` does so for <= 64 images.
         seed: seeds the split and the validation masks.
+        samples_fallback: with no folder given, use the embedded samples (else raise).
     """
 
     def __init__(
@@ -78,6 +81,7 @@ class InpaintDataModule(L.LightningDataModule):
         strict: bool = False,
         cache_images: bool | str = "auto",
         seed: int = 0,
+        samples_fallback: bool = True,
     ) -> None:
         super().__init__()
         for name, value in [
@@ -99,8 +103,13 @@ class InpaintDataModule(L.LightningDataModule):
             files = list_images(root)
             count = val_count if val_count is not None else max(1, round(val_fraction * len(files)))
             train_files, val_files = split_files(files, count, seed)
-        else:
+        elif samples_fallback:
             train_files, val_files = sample_files("train"), sample_files("val")
+        else:
+            raise ValueError(
+                "no images given: set data.root=<folder> (split by a seeded shuffle) or "
+                "data.train_dir=<folder> data.val_dir=<folder>"
+            )
         self.train_files, self.val_files = train_files, val_files
         self.image_size, self.batch_size = image_size, batch_size
         self.val_batch_size = val_batch_size or batch_size
