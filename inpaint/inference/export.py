@@ -66,12 +66,12 @@ def find_checkpoint(run_dir: Path, which: str) -> Path:
 
 def training_wall_time(run_dir: Path) -> float | None:
     """Seconds of training: the union of the time spans of the run's TensorBoard event files
-    (one or two per process), so the time between a kill and a resume is not counted."""
+    (one or two per process, each from its creation as training starts to its last event), so
+    the time between a kill and a resume is not counted. A process killed before it logged
+    anything after its start counts as zero."""
     spans = []
     for path in sorted(run_dir.glob("events.out.tfevents.*")):
-        # summary events only: the file-version record carries the file's creation time
-        events = EventFileLoader(str(path)).Load()
-        times = [event.wall_time for event in events if event.HasField("summary")]
+        times = [event.wall_time for event in EventFileLoader(str(path)).Load()]
         if times:
             spans.append((min(times), max(times)))
     if not spans:

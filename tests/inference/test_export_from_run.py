@@ -2,6 +2,7 @@
 
 import json
 import runpy
+import time
 from pathlib import Path
 
 import pytest
@@ -80,11 +81,14 @@ def test_export_of_a_missing_run_names_what_is_missing(tmp_path, capsys):
     assert "no_run/.hydra/config.yaml not found" in capsys.readouterr().err
 
 
-def test_wall_time_adds_up_process_spans_without_the_gaps(tmp_path):
-    for suffix, times in [(".a", [100, 110]), (".b", [105, 120]), (".c", [200, 210])]:
-        writer = SummaryWriter(tmp_path, filename_suffix=suffix)
-        for step, wall_time in enumerate(times):
+def test_wall_time_adds_up_process_spans_without_the_gaps(tmp_path, monkeypatch):
+    spans = [(".a", 100, [110]), (".b", 105, [120]), (".c", 200, [205, 210])]
+    for suffix, created, logged in spans:
+        with monkeypatch.context() as patch:
+            patch.setattr(time, "time", lambda created=created: created)
+            writer = SummaryWriter(tmp_path, filename_suffix=suffix)
+        for step, wall_time in enumerate(logged):
             writer.add_scalar("train/loss", 1.0, step, walltime=wall_time)
         writer.close()
-    assert training_wall_time(tmp_path) == 30.0
+    assert training_wall_time(tmp_path) == 30.0  # 100-120 and 200-210
     assert training_wall_time(tmp_path / "empty") is None
