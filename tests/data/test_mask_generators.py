@@ -18,20 +18,34 @@ from inpaint.data import (
 from inpaint.data.mask_generators import fit_ratio
 
 GENERATED = {
-    "free_form": lambda **r: FreeFormMaskGenerator(**r),
-    "irregular_thin": lambda **r: IrregularMaskGenerator("thin", **r),
-    "irregular_medium": lambda **r: IrregularMaskGenerator("medium", **r),
-    "irregular_thick": lambda **r: IrregularMaskGenerator("thick", **r),
-    "box": lambda **r: BoxMaskGenerator(**r),
-    "mixture": lambda **r: MixtureMaskGenerator(
+    "free_form": lambda folder, **r: FreeFormMaskGenerator(**r),
+    "irregular_thin": lambda folder, **r: IrregularMaskGenerator("thin", **r),
+    "irregular_medium": lambda folder, **r: IrregularMaskGenerator("medium", **r),
+    "irregular_thick": lambda folder, **r: IrregularMaskGenerator("thick", **r),
+    "box": lambda folder, **r: BoxMaskGenerator(**r),
+    "mixture": lambda folder, **r: MixtureMaskGenerator(
         {"a": FreeFormMaskGenerator(), "b": BoxMaskGenerator()}, {"a": 2, "b": 1}, **r
     ),
+    "folder": lambda folder, **r: FolderMaskGenerator(folder, max_dilation=1, **r),
 }
 
 
+@pytest.fixture
+def mask_files(tmp_path):
+    """Five 64x64 mask files (255 = hole) with hole ratios 0.03 to 0.32 at varied places."""
+    folder = tmp_path / "mask_files"
+    folder.mkdir()
+    for i, rows in enumerate([3, 8, 12, 16, 26]):
+        grey = np.zeros((64, 64), dtype=np.uint8)
+        grey[5 * i : 5 * i + rows, i : i + 40] = 255  # rows * 40 / 4096: 0.03 ... 0.25
+        grey[60:, :] = 255 if i == 4 else 0  # plus 0.06 for the last one
+        Image.fromarray(grey).save(folder / f"{i}.png")
+    return folder
+
+
 @pytest.mark.parametrize("name", sorted(GENERATED))
-def test_200_masks_fall_in_the_configured_ratio_range(name):
-    generator = GENERATED[name](min_ratio=0.1, max_ratio=0.3)
+def test_200_masks_fall_in_the_configured_ratio_range(name, mask_files):
+    generator = GENERATED[name](mask_files, min_ratio=0.1, max_ratio=0.3)
     rng = np.random.default_rng(0)
     ratios = np.array([generator(64, 64, rng).mean() for _ in range(200)])
     assert ratios.min() >= 0.1 and ratios.max() <= 0.3
@@ -41,8 +55,8 @@ def test_200_masks_fall_in_the_configured_ratio_range(name):
 
 
 @pytest.mark.parametrize("name", sorted(GENERATED))
-def test_same_seed_same_mask_different_seed_different_mask(name):
-    generator = GENERATED[name]()
+def test_same_seed_same_mask_different_seed_different_mask(name, mask_files):
+    generator = GENERATED[name](mask_files)
     first = generator(48, 64, np.random.default_rng(7))
     assert first.shape == (48, 64) and first.dtype == bool
     assert np.array_equal(first, generator(48, 64, np.random.default_rng(7)))
