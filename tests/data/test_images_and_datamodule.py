@@ -2,6 +2,7 @@
 
 import warnings
 
+import lightning as L
 import numpy as np
 import pytest
 import torch
@@ -180,3 +181,23 @@ def test_samples_map_to_runs_of_files_or_a_spread_subset(image_folder):
 def test_bad_datamodule_arguments_are_named(kwargs, message):
     with pytest.raises((ValueError, FileNotFoundError), match=message):
         InpaintDataModule(**kwargs)
+
+
+@pytest.mark.parametrize("num_workers", [0, 2])
+def test_training_batches_repeat_under_the_same_seed(image_folder, num_workers):
+    def first_batch(seed):
+        L.seed_everything(seed, workers=True, verbose=False)
+        datamodule = InpaintDataModule(
+            root=str(image_folder),
+            val_count=2,
+            image_size=16,
+            batch_size=4,
+            num_workers=num_workers,
+            persistent_workers=False,
+        )
+        return next(iter(datamodule.train_dataloader()))
+
+    first, again, other = first_batch(1), first_batch(1), first_batch(2)
+    for key in ("image", "mask", "index"):
+        assert torch.equal(first[key], again[key]), key
+    assert not torch.equal(first["mask"], other["mask"])
