@@ -207,24 +207,55 @@ class FreeFormMaskGenerator(MaskGenerator):
         return np.ascontiguousarray(holes)
 
 
+_NO_BOXES = dict(
+    box_probability=0.0, max_boxes=0, box_min_size=0.1, box_max_size=0.5, box_margin=0.0
+)
 IRREGULAR_PRESETS: dict[str, dict[str, float]] = {
-    # LaMa-style stroke sets for 256x256 (lengths and widths scale with min(H, W) / 256)
+    # LaMa's configs/data_gen/random_{thin,medium,thick}_256.yaml. Pixel sizes are for
+    # 256x256 and scale with min(H, W) / 256; box sizes and margins are fractions of the
+    # side (LaMa's pixels / 256). LaMa mixes strokes (weight 1) and boxes (weight 0.3), so a
+    # mask is boxes only with probability 0.3 / 1.3.
     "thin": dict(
-        min_strokes=4, max_strokes=50, max_width=10, max_length=40, max_angle=4, max_boxes=0
+        min_strokes=4, max_strokes=50, max_width=10, max_length=40, max_angle=4, **_NO_BOXES
     ),
     "medium": dict(
-        min_strokes=1, max_strokes=5, max_width=50, max_length=100, max_angle=4, max_boxes=0
+        min_strokes=4,
+        max_strokes=5,
+        max_width=50,
+        max_length=100,
+        max_angle=4,
+        box_probability=0.3 / 1.3,
+        max_boxes=5,
+        box_min_size=10 / 256,
+        box_max_size=50 / 256,
+        box_margin=0.0,
     ),
     "thick": dict(
-        min_strokes=1, max_strokes=5, max_width=100, max_length=200, max_angle=4, max_boxes=3
+        min_strokes=1,
+        max_strokes=5,
+        max_width=100,
+        max_length=200,
+        max_angle=4,
+        box_probability=0.3 / 1.3,
+        max_boxes=3,
+        box_min_size=30 / 256,
+        box_max_size=150 / 256,
+        box_margin=10 / 256,
     ),
 }
 
 
 class IrregularMaskGenerator(MaskGenerator):
-    """LaMa-style irregular masks (Suvorov et al. 2022): random walks of thick line strokes,
-    plus optional random boxes, with ``thin`` / ``medium`` / ``thick`` presets; any preset
-    value can be overridden (e.g. ``max_width=30``)."""
+    """LaMa-style irregular masks (Suvorov et al. 2022), with LaMa's ``thin`` / ``medium`` /
+    ``thick`` presets for 256x256; any preset value can be overridden (e.g. ``max_width=30``).
+
+    A mask is either ``min_strokes``..``max_strokes`` strokes, each a random walk of 1-5
+    segments of length 10 + U(0, ``max_length``) at angle 0.01 + U(0, ``max_angle``) radians
+    (mirrored on every other stroke), drawn ``5 + U(0, max_width)`` wide with round joints;
+    or, with probability ``box_probability``, 1..``max_boxes`` boxes (sides in
+    [``box_min_size``, ``box_max_size``], ``box_margin`` from the border, all fractions of
+    the side). Unlike LaMa, angles and widths are continuous (LaMa draws whole radians) and
+    a stroke keeps one width (LaMa redraws it per segment)."""
 
     def __init__(
         self,
@@ -246,12 +277,23 @@ class IrregularMaskGenerator(MaskGenerator):
                 f"{sorted(IRREGULAR_PRESETS[preset])}"
             )
         self.preset = preset
-        self.options = {**IRREGULAR_PRESETS[preset], **overrides}
-        max_boxes = int(self.options["max_boxes"])
-        self.boxes = BoxMaskGenerator(min_boxes=1, max_boxes=max_boxes) if max_boxes > 0 else None
+        self.options = o = {**IRREGULAR_PRESETS[preset], **overrides}
+        if not 0 <= o["box_probability"] <= 1:
+            raise ValueError(f"box_probability must be in [0, 1], got {o['box_probability']}")
+        self.boxes = None
+        if o["box_probability"] > 0 and o["max_boxes"] > 0:
+            self.boxes = BoxMaskGenerator(
+                min_boxes=1,
+                max_boxes=int(o["max_boxes"]),
+                min_size=o["box_min_size"],
+                max_size=o["box_max_size"],
+                margin=o["box_margin"],
+            )
 
     def draw(self, height: int, width: int, rng: np.random.Generator) -> np.ndarray:
         o, scale = self.options, min(height, width) / 256
+        if self.boxes is not None and rng.random() < o["box_probability"]:
+            return self.boxes.draw(height, width, rng)
         strokes = []
         for index in range(rng.integers(o["min_strokes"], o["max_strokes"] + 1)):
             x, y = rng.uniform(0, width), rng.uniform(0, height)
@@ -265,10 +307,7 @@ class IrregularMaskGenerator(MaskGenerator):
                 y = min(max(y + length * math.cos(angle), 0.0), height)
                 vertices.append((x, y))
             strokes.append((vertices, brush))
-        holes = _draw_strokes((height, width), strokes)
-        if self.boxes is not None:
-            holes |= self.boxes.draw(height, width, rng)
-        return holes
+        return _draw_strokes((height, width), strokes)
 
 
 class BoxMaskGenerator(MaskGenerator):

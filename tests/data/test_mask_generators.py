@@ -99,6 +99,21 @@ def test_free_form_strokes_have_round_joints_and_scale_with_size():
     assert small == pytest.approx(large, rel=0.15)  # widths and lengths scale with the image
 
 
+def _fills_its_bounding_box(holes):
+    rows, cols = np.flatnonzero(holes.any(axis=1)), np.flatnonzero(holes.any(axis=0))
+    return bool(holes[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1].all())
+
+
+def test_irregular_boxes_replace_the_strokes_as_in_lama():
+    single_box = IrregularMaskGenerator("thick", box_probability=1.0, max_boxes=1)
+    strokes_only = IrregularMaskGenerator("thick", box_probability=0.0)
+    for seed in range(5):
+        assert _fills_its_bounding_box(single_box(64, 64, np.random.default_rng(seed)))
+        assert not _fills_its_bounding_box(strokes_only(64, 64, np.random.default_rng(seed)))
+    with pytest.raises(ValueError, match=r"box_probability must be in \[0, 1\], got 1.5"):
+        IrregularMaskGenerator("medium", box_probability=1.5)
+
+
 def test_conventions_round_trip_and_binarise_at_127():
     grey = np.array([[0, 127, 128, 255]], dtype=np.uint8)
     holes = holes_from_file_array(grey)
