@@ -1,0 +1,127 @@
+"""``scripts/benchmark.py --quick``: every section, row and target is there (speeds are not
+tested; the quick run's shapes are too small to mean anything)."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+from inpaint.benchmark import main
+from inpaint.benchmark.configs import block_names, mask_configs
+from inpaint.benchmark.targets import CONV_RATIO_TARGETS, MASK_RATE_TARGETS
+
+ROOT = Path(__file__).parents[2]
+
+
+@pytest.fixture(scope="module")
+def quick(tmp_path_factory):
+    """(results returned by main, JSON written, markdown written) of one quick run."""
+    out = tmp_path_factory.mktemp("benchmark")
+    threads = torch.get_num_threads()
+    results = main(["--quick", "--json", str(out / "b.json"), "--markdown", str(out / "b.md")])
+    assert torch.get_num_threads() == threads  # main restores the caller's thread count
+    return results, json.loads((out / "b.json").read_text()), (out / "b.md").read_text()
+
+
+def test_json_holds_what_main_returns_with_machine_and_command(quick):
+    results, written, _ = quick
+    assert written == json.loads(json.dumps(results))
+    assert {"machine", "convs", "training", "inference", "masks", "targets"} <= set(written)
+    machine = written["machine"]
+    for key in ("cpu", "cores", "torch", "torch_threads", "device", "load_average_start"):
+        assert key in machine
+    assert machine["torch_threads"] == 1  # --quick runs on one thread
+    assert written["command"].startswith("python scripts/benchmark.py --quick")
+    assert written["mode"] == "quick"
+
+
+def test_conv_rows_cover_every_block_and_stride_with_ratios_to_standard(quick):
+    rows = quick[1]["convs"]["rows"]
+    strides = quick[1]["convs"]["settings"]["strides"]
+    assert [(r["variant"], r["stride"]) for r in rows] == [
+        (b, s) for s in strides for b in block_names()
+    ]
+    for row in rows:
+        assert row["params"] > 0 and row["flops"] > 0 and row["peak_memory_mb"] > 0
+        assert row["forward_ms"] > 0 and row["fwd_bwd_ms"] > 0
+        assert row["forward_ratio"] > 0 and row["fwd_bwd_ratio"] > 0
+        if row["variant"] == "standard":
+            assert row["fwd_bwd_ratio"] == row["forward_ratio"] == 1.0
+        assert ("status" in row) == (row["variant"] in CONV_RATIO_TARGETS)
+
+
+def test_training_rows_and_kernel_efficiency(quick):
+    training = quick[1]["training"]
+    assert [r["block"] for r in training["rows"]] == block_names()
+    for row in training["rows"]:
+        assert row["images_per_s"] > 0 and row["time_ratio"] > 0 and row["step_ms"] > 0
+    efficiency = training["efficiency"]
+    for key in ("step_gflops_per_s", "kernel_gflops_per_s", "percent_of_kernel", "mm_gflops_per_s"):
+        assert efficiency[key] > 0
+    assert efficiency["step_flops"] > efficiency["kernel_flops"] > 0
+
+
+def test_inference_rows_label_fresh_generators_and_telea(quick):
+    inference = quick[1]["inference"]
+    methods = {r["method"] for r in inference["rows"]}
+    if inference["models"] != "pretrained":
+        assert {f"fresh {b}" for b in block_names()} <= methods
+    assert ("opencv_telea" in methods) == _has_cv2()
+    sizes = inference["settings"]["sizes"]
+    assert {r["size"] for r in inference["rows"]} == set(sizes)
+    assert all(r["latency_ms"] > 0 and r["ratio"] > 0 for r in inference["rows"])
+
+
+def _has_cv2() -> bool:
+    try:
+        import cv2  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def test_mask_rows_and_every_target_has_a_verdict(quick):
+    written = quick[1]
+    assert [r["generator"] for r in written["masks"]["rows"]] == list(mask_configs())
+    strides = written["convs"]["settings"]["strides"]
+    expected = len(CONV_RATIO_TARGETS) * len(strides) + 1 + len(MASK_RATE_TARGETS)
+    assert len(written["targets"]) == expected
+    assert {v["status"] for v in written["targets"]} <= {"PASS", "MISS"}
+
+
+def test_markdown_has_a_table_row_per_measurement(quick):
+    _, written, markdown = quick
+    assert "Quick run" in markdown
+    for heading in ("## Targets", "## One conv per variant", "## Training step", "## Inference"):
+        assert heading in markdown
+    for row in written["convs"]["rows"]:
+        assert f"| {row['variant']} | {row['stride']} |" in markdown
+    for row in written["masks"]["rows"]:
+        assert f"| {row['generator']} |" in markdown
+    for verdict in written["targets"]:
+        assert f"| {verdict['target']} | {verdict['threshold']} |" in markdown
+
+
+def test_command_line_runs_one_section_and_rejects_unknown_blocks(tmp_path):
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    script = [sys.executable, str(ROOT / "scripts" / "benchmark.py"), "--quick"]
+    out = tmp_path / "masks.json"
+    result = subprocess.run(
+        [*script, "--sections", "masks", "--json", str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "## Mask generation" in result.stdout
+    assert set(json.loads(out.read_text())) >= {"machine", "masks", "targets"}
+    bad = subprocess.run(
+        [*script, "--blocks", "no_such_block"], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert bad.returncode != 0
+    assert "unknown model/block ['no_such_block']" in bad.stderr
