@@ -182,7 +182,7 @@ def measure(
                 r95=r95,
             )
         )
-        title = f"{name} ({weights}), {unit_name}\nRF {theoretical}, r50 {r50}, r95 {r95}"
+        title = f"{name} ({weights})\n{unit_name}\nRF {theoretical}, r50 {r50}, r95 {r95}"
         panels.append(erf_panel(grad, title, theoretical, r50, r95, size=160))
     save_png(grid(panels, columns=3), args.out / f"erf_{name}{suffix}.png")
     image, mask = picture

@@ -160,21 +160,21 @@ def offset_picture(
         centre,
     )
     jump = image.shape[-1] / seen["x"].shape[-1]
-    canvas = masked_view(image, mask).resize((2 * image.shape[-1],) * 2, Image.Resampling.NEAREST)
+    canvas = masked_view(image, mask)
     draw = ImageDraw.Draw(canvas)
 
     def point(y: float, x: float) -> tuple[float, float]:
-        """Input-grid pixel -> canvas (x, y): centre of that image pixel, drawn 2x."""
-        return (x * jump + 0.5) * 2, (y * jump + 0.5) * 2
+        """Input-grid pixel -> canvas (x, y): the centre of that image pixel."""
+        return x * jump + 0.5, y * jump + 0.5
 
     for (gy, gx), (my, mx) in zip(grid_points.tolist(), moved.tolist(), strict=True):
         (ax, ay), (bx, by) = point(gy, gx), point(my, mx)
-        draw.line([(ax, ay), (bx, by)], fill=RED, width=2)
-        draw.ellipse([ax - 6, ay - 6, ax + 6, ay + 6], outline=WHITE, width=2)
-        draw.ellipse([bx - 3, by - 3, bx + 3, by + 3], fill=RED)
+        draw.line([(ax, ay), (bx, by)], fill=RED, width=1)
+        draw.ellipse([ax - 5, ay - 5, ax + 5, ay + 5], outline=WHITE, width=2)
+        draw.ellipse([bx - 2.5, by - 2.5, bx + 2.5, by + 2.5], fill=RED)
     length = (moved - grid_points).norm(dim=1).mean().item() * jump
     return titled(
         canvas,
-        f"{layer_name}: {deformable.kernel_size[0]}x{deformable.kernel_size[1]} taps of the "
-        f"centre pixel\nmean offset {length:.2f} input px",
+        f"{layer_name}: {deformable.kernel_size[0]}x{deformable.kernel_size[1]} taps of\n"
+        f"the centre pixel; mean offset\n{length:.2f} input pixels",
     )
