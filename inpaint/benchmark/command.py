@@ -28,7 +28,12 @@ import torch
 from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
-from inpaint.benchmark.configs import block_names, compose_train_configs, mask_configs
+from inpaint.benchmark.configs import (
+    ConfigError,
+    block_names,
+    compose_train_configs,
+    mask_configs,
+)
 from inpaint.benchmark.convs import benchmark_convs
 from inpaint.benchmark.inference import benchmark_inference, inference_models
 from inpaint.benchmark.inputs import known_masks, random_images
@@ -66,6 +71,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         nargs="+",
         help="model/block options to compare (default: all; "
         "standard, the reference, is always included)",
+    )
+    parser.add_argument(
+        "--override",
+        nargs="+",
+        default=[],
+        metavar="KEY=VALUE",
+        help="Hydra overrides for every block's training config, e.g. model/upsample=resize",
     )
     parser.add_argument("--device", default="cpu", help="cpu (default) or cuda[:index]")
     parser.add_argument(
@@ -162,14 +174,16 @@ def run_benchmark(
     blocks: Sequence[str],
     device: torch.device,
     profile_rows: int = 0,
+    overrides: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """Run the chosen sections (in the order of ``SECTIONS``) for ``blocks``.
+    """Run the chosen sections (in the order of ``SECTIONS``) for ``blocks``, each block's
+    training config composed with ``overrides`` (e.g. ``["model/upsample=resize"]``).
 
     Returns:
         ``{"machine": {...}, <section>: {"settings": {...}, "rows": [...], ...}}``; the
         command line, timings and targets are added by :func:`main`.
     """
-    configs = compose_train_configs(blocks)
+    configs = compose_train_configs(blocks, overrides)
     mask_generator = instantiate(configs[REFERENCE].mask)
     run = _Run(settings, device, configs, mask_generator, profile_rows)
     results: dict[str, Any] = {"machine": describe_machine(device)}
@@ -200,7 +214,11 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     start = time.perf_counter()
     try:
         settings = QUICK if args.quick else FULL
-        results = run_benchmark(settings, args.sections, blocks, device, args.profile)
+        results = run_benchmark(
+            settings, args.sections, blocks, device, args.profile, args.override
+        )
+    except ConfigError as error:
+        raise SystemExit(f"benchmark.py: {error}") from error
     finally:
         torch.set_num_threads(threads)  # main() may run inside a longer-lived process
     results["command"] = shlex.join(["python", "scripts/benchmark.py", *argv])

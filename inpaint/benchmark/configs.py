@@ -11,7 +11,9 @@ from collections.abc import Sequence
 from importlib.resources import files
 
 from hydra import compose, initialize_config_module
+from hydra.errors import HydraException
 from omegaconf import DictConfig, OmegaConf
+from omegaconf.errors import OmegaConfBaseException
 
 CONFIG_MODULE = "inpaint.configs"
 #: Blocks listed first, in this order (the issue's order); any other block follows by name.
@@ -31,15 +33,26 @@ def block_names() -> list[str]:
     return first + [n for n in names if n not in first]
 
 
+class ConfigError(ValueError):
+    """An override or config the benchmark cannot compose; the message has Hydra's reason."""
+
+
 def compose_train_configs(
     blocks: Sequence[str], overrides: Sequence[str] = ()
 ) -> dict[str, DictConfig]:
-    """``train.yaml`` composed once per block with ``model/block=<block>`` and ``overrides``."""
-    with initialize_config_module(CONFIG_MODULE, version_base="1.3"):
-        return {
-            block: compose("train", overrides=[f"model/block={block}", *overrides])
-            for block in blocks
-        }
+    """``train.yaml`` composed once per block with ``model/block=<block>`` and ``overrides``.
+
+    Raises:
+        ConfigError: an unknown group, option or key in ``overrides``.
+    """
+    try:
+        with initialize_config_module(CONFIG_MODULE, version_base="1.3"):
+            return {
+                block: compose("train", overrides=[f"model/block={block}", *overrides])
+                for block in blocks
+            }
+    except (HydraException, OmegaConfBaseException) as error:
+        raise ConfigError(f"cannot compose the training config: {error}") from error
 
 
 def mask_configs() -> dict[str, DictConfig]:

@@ -125,3 +125,15 @@ def test_command_line_runs_one_section_and_rejects_unknown_blocks(tmp_path):
     )
     assert bad.returncode != 0
     assert "unknown model/block ['no_such_block']" in bad.stderr
+
+
+def test_overrides_reach_the_composed_configs_and_bad_ones_exit_with_hydras_reason(tmp_path):
+    out = tmp_path / "b.json"
+    results = main(
+        ["--quick", "--sections", "training", "--blocks", "standard", "--json", str(out)]
+        + ["--override", "model.generator.widths=[8,16]", "model.generator.context_dilations=[]"]
+    )
+    assert [r["block"] for r in results["training"]["rows"]] == ["standard"]
+    assert results["training"]["rows"][0]["params"] < 20_000  # the tiny widths were used
+    with pytest.raises(SystemExit, match="Could not find 'model/upsample/nope'"):
+        main(["--quick", "--sections", "masks", "--override", "model/upsample=nope"])
