@@ -69,14 +69,14 @@ def test_sigkill_mid_run_then_resume_from_last_checkpoint(tmp_path):
     last = run_dir / "checkpoints" / "last.ckpt"
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
-        if last.exists() and torch.load(last, weights_only=False)["global_step"] >= 6:
+        if last.exists() and torch.load(last, weights_only=True)["global_step"] >= 6:
             break
         time.sleep(0.2)
     process.send_signal(signal.SIGKILL)
     process.wait()
-    killed_at = torch.load(last, weights_only=False)["global_step"]  # loads: not truncated
+    killed_at = torch.load(last, weights_only=True)["global_step"]  # loads: not truncated
     assert killed_at >= 6
-    epochs = torch.load(last, weights_only=False)["epoch"] + 2
+    epochs = torch.load(last, weights_only=True)["epoch"] + 2
     result = run(
         [*TINY, f"hydra.run.dir={run_dir}", "ckpt_path=last", f"trainer.max_epochs={epochs}"],
         tmp_path,

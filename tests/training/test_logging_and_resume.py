@@ -55,10 +55,10 @@ def test_checkpoints_and_resume_continue_the_step_count(make_cfg, tmp_path):
     assert (checkpoints / "last.ckpt").is_file()
     assert len(list(checkpoints.glob("best-*.ckpt"))) == 1
     assert not list(checkpoints.glob("*.tmp"))
-    state = torch.load(checkpoints / "last.ckpt", map_location="cpu", weights_only=False)
+    state = torch.load(checkpoints / "last.ckpt", map_location="cpu", weights_only=True)
     assert state["global_step"] == 2
     resumed = train(make_cfg("ckpt_path=last", "trainer.max_epochs=2", output_dir=run))
     assert resumed["global_step"] == 4
-    state = torch.load(checkpoints / "last.ckpt", map_location="cpu", weights_only=False)
+    state = torch.load(checkpoints / "last.ckpt", map_location="cpu", weights_only=True)
     assert state["global_step"] == 4
     assert state["lr_schedulers"][0]["last_epoch"] == 4
