@@ -90,7 +90,7 @@ def _convs(section: dict[str, Any]) -> list[str]:
         *_table(header, rows),
         "",
         "FLOPs: forward, 2 per multiply-accumulate (`torch.utils.flop_counter`); deformable adds "
-        "4 MACs of bilinear sampling per sampled value (+1 multiply when modulated). "
+        "4 MACs of bilinear sampling per sampled value. "
         f"Peak memory: {section['memory_method']}",
     ]
 

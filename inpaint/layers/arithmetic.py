@@ -10,6 +10,7 @@ element-wise operations.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -179,22 +180,40 @@ def deform_conv2d_flop(
 
     * convolution: ``2 * N * C_out * H_out * W_out * (C_in / groups) * kh * kw`` (2 FLOPs per
       MAC, bias ignored, exactly as ``FlopCounterMode`` counts ``aten.convolution``);
-    * bilinear sampling: 4 MACs (4 neighbours times their weights) = ``8 * S`` FLOPs;
-    * modulation (DCN v2 only, ``use_mask``): one multiply per sample = ``S`` FLOPs.
+    * bilinear sampling: 4 MACs (4 neighbours times their weights) = ``8 * S`` FLOPs.
 
-    Computing the sampling coordinates and interpolation weights is not counted.
+    The DCN v2 modulation (one multiply per sample) is element-wise and not counted, nor is
+    computing the sampling coordinates and interpolation weights. The same count results when
+    the layer runs as ``grid_sample`` + ``bmm`` (:func:`grid_sampler_2d_flop`).
     """
-    use_mask = args[-1]
     batch, c_in = x_shape[0], x_shape[1]
     c_out, c_in_per_group, kh, kw = w_shape
     out_pixels = out_shape[2] * out_shape[3]
     conv = 2 * batch * c_out * out_pixels * c_in_per_group * kh * kw
-    samples = batch * c_in * kh * kw * out_pixels
-    return conv + 8 * samples + (samples if use_mask else 0)
+    return conv + 8 * batch * c_in * kh * kw * out_pixels
+
+
+#: MACs per output value of ``grid_sample``'s modes (bilinear, nearest, bicubic).
+_GRID_SAMPLE_MACS = {0: 4, 1: 0, 2: 16}
+
+
+def grid_sampler_2d_flop(
+    x_shape: Sequence[int],
+    grid_shape: Sequence[int],
+    interpolation_mode: int,
+    *args: Any,
+    out_shape: Sequence[int],
+) -> int:
+    """FLOPs of one ``aten.grid_sampler_2d`` forward call: 2 per neighbour weighted into each
+    output value (bilinear 4 neighbours, bicubic 16, nearest none)."""
+    return 2 * _GRID_SAMPLE_MACS[interpolation_mode] * math.prod(out_shape)
 
 
 #: Formulas for ops ``FlopCounterMode`` does not know; pass as ``custom_mapping``.
-FLOP_FORMULAS = {torch.ops.torchvision.deform_conv2d: deform_conv2d_flop}
+FLOP_FORMULAS = {
+    torch.ops.torchvision.deform_conv2d: deform_conv2d_flop,
+    torch.ops.aten.grid_sampler_2d: grid_sampler_2d_flop,
+}
 
 
 def count_flops(
@@ -207,9 +226,10 @@ def count_flops(
     Calls ``module(x)`` or, when ``mask_shape`` is given, ``module(x, mask)`` with an all-ones
     mask, under ``torch.no_grad()``; ``x`` is zeros on the device and dtype of the module's
     first parameter. Convention: 2 FLOPs per MAC; bias additions and element-wise ops
-    (activations, mask products) are not counted. ``torchvision::deform_conv2d`` is counted by
-    :func:`deform_conv2d_flop` (conv MACs + 4 MACs of bilinear sampling per sampled value + 1
-    multiply per value when modulated); its offset-predicting conv counts as a normal conv.
+    (activations, mask products) are not counted. ``torchvision::deform_conv2d`` and
+    ``grid_sample`` are counted by :func:`deform_conv2d_flop` and :func:`grid_sampler_2d_flop`
+    (4 MACs of bilinear sampling per sampled value), so a deformable conv counts the same on
+    either of its paths; its offset-predicting conv counts as a normal conv.
 
     Args:
         module (nn.Module): any module taking ``x`` (and optionally ``mask``).

@@ -2,10 +2,12 @@
 
 Dai et al., "Deformable Convolutional Networks" (ICCV 2017) and Zhu et al., "Deformable
 ConvNets v2: More Deformable, Better Results" (CVPR 2019), computed by
-``torchvision.ops.deform_conv2d``. A plain conv, ``offset_conv``, predicts from ``x`` the
-sampling offsets (and, for v2, the modulation scalars) with the main conv's kernel, stride,
-padding and dilation. It is zero-initialised, so a fresh layer samples the regular grid:
-v1 then equals a standard conv with the same weights, and v2 equals
+``torchvision.ops.deform_conv2d`` on CUDA and by the equivalent
+:func:`~inpaint.layers.deformable_sampling.sampled_deform_conv2d` elsewhere (torchvision's CPU
+kernel runs its backward pass on one thread, ~10x slower). A plain conv, ``offset_conv``,
+predicts from ``x`` the sampling offsets (and, for v2, the modulation scalars) with the main
+conv's kernel, stride, padding and dilation. It is zero-initialised, so a fresh layer samples
+the regular grid: v1 then equals a standard conv with the same weights, and v2 equals
 ``0.5 * conv(x, weight) + bias`` because the modulation is ``sigmoid(0) = 0.5`` (as the DCN v2
 paper notes for its zero-initialised offset layer).
 """
@@ -20,6 +22,7 @@ from torch.nn import init
 from torchvision.ops import deform_conv2d
 
 from .arithmetic import IntPair, check_conv_args, check_positive_int, conv_extra_repr
+from .deformable_sampling import sampled_deform_conv2d
 from .mask import check_inputs, resize_mask
 
 
@@ -105,7 +108,8 @@ class DeformableConv2d(nn.Module):
         """
         check_inputs(x, mask, self.in_channels, (1, self.in_channels))
         # Sampling runs in the weight's dtype: under autocast offset_conv returns half precision
-        # and torchvision has an autocast kernel (which computes in float32) for CUDA only.
+        # while x may be float32, and both paths need one dtype (torchvision's autocast kernel,
+        # which computes in float32, exists for CUDA only).
         dtype = self.weight.dtype
         offset = self.offset_conv(x).to(dtype)
         modulation = None
@@ -113,7 +117,8 @@ class DeformableConv2d(nn.Module):
             taps = self.offset_groups * self.kernel_size[0] * self.kernel_size[1]
             offset, logits = offset.split([2 * taps, taps], dim=1)
             modulation = torch.sigmoid(logits)
-        y = deform_conv2d(
+        deform = deform_conv2d if x.is_cuda else sampled_deform_conv2d
+        y = deform(
             x.to(dtype),
             offset,
             self.weight,

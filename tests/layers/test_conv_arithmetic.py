@@ -5,6 +5,8 @@ import itertools
 import pytest
 import torch
 from torch import nn
+from torch.utils.flop_counter import FlopCounterMode
+from torchvision.ops import deform_conv2d
 
 from inpaint.layers import (
     DeformableConv2d,
@@ -15,7 +17,8 @@ from inpaint.layers import (
     create_conv,
     receptive_field,
 )
-from inpaint.layers.arithmetic import check_conv_args
+from inpaint.layers.arithmetic import FLOP_FORMULAS, check_conv_args
+from inpaint.layers.deformable_sampling import sampled_deform_conv2d
 
 
 def test_conv_output_size_matches_conv2d_over_a_grid():
@@ -103,10 +106,25 @@ def test_count_flops_of_deformable(modulated):
     pixels, taps = 8 * 8, 9
     offset_conv = 2 * (3 if modulated else 2) * taps * pixels * 4 * taps
     conv = 2 * 6 * pixels * 4 * taps
-    samples = 4 * taps * pixels  # C_in * kh * kw * H_out * W_out
-    sampling = (9 if modulated else 8) * samples
+    sampling = 8 * 4 * taps * pixels  # 4 MACs per C_in * kh * kw * H_out * W_out values
     assert count_flops(layer, (1, 4, 8, 8)) == offset_conv + conv + sampling
-    assert offset_conv + conv + sampling == (172_800 if modulated else 129_024)
+    assert offset_conv + conv + sampling == (170_496 if modulated else 129_024)
+
+
+@pytest.mark.parametrize("modulated", [False, True])
+def test_deformable_flops_agree_between_torchvision_and_grid_sample(modulated):
+    x = torch.randn(2, 4, 8, 8)
+    offset = torch.randn(2, 18, 4, 4)
+    weight = torch.randn(6, 2, 3, 3)
+    mask = torch.rand(2, 9, 4, 4) if modulated else None
+    args = (x, offset, weight, None, (2, 2), (1, 1), (1, 1), mask)
+    counts = []
+    for deform in (deform_conv2d, sampled_deform_conv2d):
+        counter = FlopCounterMode(display=False, custom_mapping=FLOP_FORMULAS)
+        with counter:
+            deform(*args)
+        counts.append(counter.get_total_flops())
+    assert counts == [2 * 6 * 16 * 2 * 9 * 2 + 8 * 2 * 4 * 9 * 16] * 2
 
 
 def test_check_conv_args_returns_pairs():
