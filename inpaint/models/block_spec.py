@@ -41,7 +41,8 @@ class BlockSpec:
     Attributes:
         name: registry name (see `inpaint.layers.available_convs`), or a class/partial.
         kwargs: extra keyword arguments for the variant (e.g. ``activation`` of gated conv).
-        dilation: dilation of the encoder/decoder convs (2 for the ``dilated`` block).
+        dilation: dilation of the encoder/decoder convs (2 for the ``dilated`` block); the
+            generator's stem and head stay undilated.
         activation: activation applied after each conv (``identity`` for gated conv, whose
             ``act(F) * sigmoid(G)`` already is the nonlinearity).
         mask_input_channel: whether the generator's input gets the mask as a 4th channel.

@@ -82,7 +82,9 @@ class UNetGenerator(nn.Module):
             return ConvUnit(conv, make_activation(self.block.activation))
 
         in_channels = image_channels + int(self.block.mask_input_channel)
-        self.stem = unit(in_channels, widths[0], stem_kernel_size)
+        # Stem and head are never dilated: a dilated stem followed by stride-2 dilated convs
+        # would read only the even pixels (gridding), and the head would mix only one parity.
+        self.stem = unit(in_channels, widths[0], stem_kernel_size, dilation=1)
         self.encoder = nn.ModuleList()
         for cin, cout in zip(widths[:-1], widths[1:], strict=True):
             level = [unit(cin, cout, kernel_size, stride=2)]
@@ -96,7 +98,7 @@ class UNetGenerator(nn.Module):
         for cin, cout in zip(reversed(widths[1:]), reversed(widths[:-1]), strict=True):
             self.upsamplers.append(self.upsample_spec.upsample(cin, cout))
             self.fusions.append(unit(2 * cout, cout, kernel_size))
-        self.head = self.block.conv(widths[0], image_channels, kernel_size)
+        self.head = self.block.conv(widths[0], image_channels, kernel_size, dilation=1)
 
     @property
     def size_multiple(self) -> int:

@@ -84,13 +84,27 @@ def test_a_callable_block_passes_through_the_registry():
     assert len(calls) == conv_count
 
 
-def test_dilated_block_dilates_every_conv_and_keeps_size():
+def test_dilated_block_dilates_all_but_stem_and_head_and_keeps_size():
     generator = UNetGenerator(
         block={"name": "dilated", "dilation": 2}, context_dilations=(), widths=(8, 16)
     )
-    dilations = {m.dilation for m in generator.modules() if isinstance(m, torch.nn.Conv2d)}
-    assert dilations == {(2, 2)}
+    dilations = {
+        name: m.dilation for name, m in generator.named_modules() if isinstance(m, torch.nn.Conv2d)
+    }
+    assert dilations.pop("stem.conv") == (1, 1) and dilations.pop("head") == (1, 1)
+    assert set(dilations.values()) == {(2, 2)}
     assert generator(torch.rand(1, 3, 16, 16), random_mask(1, 16)).shape == (1, 3, 16, 16)
+
+
+def test_dilated_block_output_depends_on_every_nearby_input_pixel():
+    """A dilated stem before stride-2 dilated convs would read only every other pixel."""
+    torch.manual_seed(0)
+    block = {"name": "dilated", "dilation": 2}
+    generator = UNetGenerator(block=block, context_dilations=(), widths=(8, 16, 16))
+    image = torch.rand(1, 3, 32, 32, requires_grad=True)
+    generator(image, torch.ones(1, 1, 32, 32))[0, :, 16, 16].sum().backward()
+    support = image.grad.abs().sum(dim=1)[0]
+    assert (support[12:21, 12:21] > 0).all()
 
 
 @pytest.mark.parametrize(
