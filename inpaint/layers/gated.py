@@ -107,9 +107,15 @@ class GatedConv2d(nn.Module):
             W_out] or None]: gated output and ``mask`` resized (nearest) to its size.
         """
         check_inputs(x, mask, self.in_channels, (1, self.in_channels))
-        both = self.conv(x).unflatten(1, (self.groups, 2, self.out_channels // self.groups))
-        feature, gate = both.unbind(2)
-        y = self.activation(feature.flatten(1, 2)) * self.gate_activation(gate.flatten(1, 2))
+        both = self.conv(x)
+        if self.groups == 1:
+            # chunk's backward is one cat that keeps the conv's memory format; unbind's (below)
+            # stacks into a contiguous tensor that is then copied (~15% slower fwd+bwd)
+            feature, gate = both.chunk(2, dim=1)
+        else:
+            per_group = both.unflatten(1, (self.groups, 2, self.out_channels // self.groups))
+            feature, gate = (t.flatten(1, 2) for t in per_group.unbind(2))
+        y = self.activation(feature) * self.gate_activation(gate)
         return y, resize_mask(mask, y.shape[-2:])
 
     def extra_repr(self) -> str:
