@@ -50,3 +50,31 @@ def test_dilated_receptive_field_measured_by_gradient(dilation, field):
 def test_dilated_same_padding_keeps_size():
     layer = DilatedConv2d(2, 2, 3, padding=2)
     assert layer(torch.randn(1, 2, 8, 8))[0].shape == (1, 2, 8, 8)
+
+
+@pytest.mark.parametrize(
+    ("stride", "padding", "dilation", "groups"),
+    [
+        (2, 2, 2, 1),  # the generator's downsampling conv: computed on every 2nd row/column
+        (2, 2, 2, 2),
+        ((2, 3), (2, 3), (4, 3), 1),
+        (3, 3, 3, 1),
+        (2, 1, 2, 1),  # padding not a multiple of the stride: the plain strided conv
+        (2, 2, 3, 1),  # dilation not a multiple either
+    ],
+)
+@pytest.mark.parametrize("size", [(12, 12), (13, 11)])
+def test_strided_dilated_conv_equals_functional_conv_with_gradients(
+    stride, padding, dilation, groups, size
+):
+    torch.manual_seed(0)
+    layer = DilatedConv2d(4, 6, 3, stride, padding, dilation, groups).double()
+    x = torch.randn(2, 4, *size, dtype=torch.float64, requires_grad=True)
+    y, _ = layer(x)
+    expected = F.conv2d(x, layer.weight, layer.bias, stride, padding, dilation, groups)
+    torch.testing.assert_close(y, expected)
+    grad_out = torch.randn_like(y)
+    actual_grads = torch.autograd.grad(y, (x, layer.weight, layer.bias), grad_out)
+    expected_grads = torch.autograd.grad(expected, (x, layer.weight, layer.bias), grad_out)
+    for actual, wanted in zip(actual_grads, expected_grads, strict=True):
+        torch.testing.assert_close(actual, wanted)
