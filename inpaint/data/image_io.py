@@ -42,12 +42,16 @@ def open_image(path: str | Path) -> Image.Image:
         raise ImageReadError(f"cannot read image {path}: {error}") from error
 
 
+def uint16_to_uint8(values: np.ndarray) -> np.ndarray:
+    """16-bit samples scaled to 8 bits by the type's range (65535 -> 255), rounded."""
+    return (np.asarray(values, dtype=np.float64) / 65535 * 255).round().astype(np.uint8)
+
+
 def to_rgb(image: Image.Image) -> Image.Image:
     """RGB version of an image in any mode: L, LA, P, RGBA (alpha dropped), CMYK, and 16-bit
     or 32-bit greyscale (scaled to 8 bits by the value range of the type, not clipped)."""
     if image.mode in ("I;16", "I;16L", "I;16B", "I;16N"):
-        values = np.asarray(image, dtype=np.float64) / 65535
-        return Image.fromarray((values * 255).round().astype(np.uint8)).convert("RGB")
+        return Image.fromarray(uint16_to_uint8(np.asarray(image))).convert("RGB")
     if image.mode == "I":
         values = np.asarray(image, dtype=np.float64)
         peak = 65535 if values.max(initial=0) > 255 else 255  # 16-bit PNGs open as mode I

@@ -34,7 +34,7 @@ from PIL import Image
 from torch import Tensor
 
 from inpaint.data.conventions import known_from_file_array, known_from_holes
-from inpaint.data.image_io import to_rgb
+from inpaint.data.image_io import to_rgb, uint16_to_uint8
 from inpaint.inference.weights import load_generator
 from inpaint.models import UNetGenerator
 
@@ -59,7 +59,7 @@ def _array_to_uint8(array: np.ndarray) -> np.ndarray:
     if array.dtype == np.uint8:
         pass
     elif array.dtype == np.uint16:
-        array = (array.astype(np.float64) / 65535 * 255).round().astype(np.uint8)
+        array = uint16_to_uint8(array)
     elif np.issubdtype(array.dtype, np.floating):
         array = (np.clip(array, 0, 1) * 255).round().astype(np.uint8)
     else:
@@ -115,7 +115,7 @@ def known_mask(mask: Image.Image | np.ndarray | Tensor) -> np.ndarray:
         if mask.dtype == np.uint8:
             return known_from_file_array(mask) > 0.5
         if mask.dtype == np.uint16:
-            return known_from_file_array((mask >> 8).astype(np.uint8)) > 0.5
+            return known_from_file_array(uint16_to_uint8(mask)) > 0.5
         if np.issubdtype(mask.dtype, np.floating):
             return mask > 0.5
         raise ValueError(f"mask array must be bool, uint8, uint16 or float, got {mask.dtype}")
