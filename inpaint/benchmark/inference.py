@@ -1,13 +1,11 @@
 """Section 3b: inference latency at batch 1 of every pretrained model and of OpenCV Telea.
 
 Models run through ``Inpainter.predict`` (padding to the network's multiple, forward under
-``no_grad``, crop, clamp), as ``inpaint-predict`` and ``load_pretrained`` run them. For every
-block the package ships no pretrained model of, a freshly initialised default generator is
-timed instead and labelled ``fresh <block>``: latency does not depend on the weights' values
-(the pretrained models' architecture differs from the default one: resize upsampling, four
-context convs). OpenCV's Telea (``cv2.inpaint(..., cv2.INPAINT_TELEA)``, radius 3) on the
-same uint8 image and mask is timed when ``opencv-python-headless`` (the ``eval`` extra) is
-installed.
+``no_grad``, crop, clamp), as ``inpaint-predict`` and ``load_pretrained`` run them: a freshly
+initialised generator of every block (latency does not depend on the weights' values) and
+every shipped pretrained model of those blocks. OpenCV's Telea
+(``cv2.inpaint(..., cv2.INPAINT_TELEA)``, radius 3) on the same uint8 image and mask is timed
+when ``opencv-python-headless`` (the ``eval`` extra) is installed.
 """
 
 from __future__ import annotations
@@ -46,21 +44,22 @@ def opencv_telea(image: Tensor, known: Tensor) -> Callable[[], object] | None:
 def inference_models(
     configs: Mapping[str, DictConfig], device: torch.device, seed: int
 ) -> tuple[dict[str, Inpainter], str]:
-    """The models to time and what they are: every shipped pretrained model (by its name) and,
-    for every block in ``configs`` without one, a fresh default generator (``fresh <block>``)."""
-    shipped = available_models()
-    models = {name: load_pretrained(name, device=str(device)) for name in shipped}
-    fresh = [block for block in configs if block not in models]
-    for block in fresh:
+    """The models to time and what they are: a fresh default generator of every block in
+    ``configs`` (``fresh <block>``, the ratios' reference family) and every shipped pretrained
+    model of one of those blocks (``pretrained <name>``)."""
+    models = {}
+    for block, cfg in configs.items():
         torch.manual_seed(seed)
-        models[f"fresh {block}"] = Inpainter(
-            instantiate(configs[block].model.generator), device=str(device)
-        )
-    kind = f"pretrained: {', '.join(shipped) or 'none shipped yet'}"
-    if fresh:
-        kind += (
-            f"; fresh (untrained default generators of configs/model/unet.yaml): {', '.join(fresh)}"
-        )
+        models[f"fresh {block}"] = Inpainter(instantiate(cfg.model.generator), device=str(device))
+    shipped = [name for name in available_models() if name in configs]
+    for name in shipped:
+        models[f"pretrained {name}"] = load_pretrained(name, device=str(device))
+    kind = (
+        "`fresh <block>`: untrained generators of the benchmark's training config (the default "
+        "unless `--override` changed it); `pretrained <name>`: the shipped models "
+        f"({', '.join(shipped) or 'none yet'}), whose architecture differs (resize upsampling, "
+        "four context convs)"
+    )
     return models, kind
 
 

@@ -53,7 +53,7 @@ class DilatedConv2d(StandardConv2d):
         divisible = all(
             d % s == 0 and p % s == 0 for s, d, p in zip(strides, dilations, paddings, strict=True)
         )
-        if strides == (1, 1) or not divisible:
+        if strides == (1, 1) or not divisible or self.padding_mode != "zeros":
             return super()._conv_forward(x, weight, bias)
         (sh, sw), (dh, dw), (ph, pw) = strides, dilations, paddings
         return F.conv2d(

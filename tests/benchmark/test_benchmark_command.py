@@ -69,8 +69,9 @@ def test_training_rows_and_kernel_efficiency(quick):
 def test_inference_rows_label_fresh_generators_and_telea(quick):
     inference = quick[1]["inference"]
     methods = {r["method"] for r in inference["rows"]}
-    shipped = set(available_models())
-    assert shipped | {f"fresh {b}" for b in block_names() if b not in shipped} <= methods
+    shipped = {f"pretrained {name}" for name in available_models() if name in block_names()}
+    assert shipped | {f"fresh {b}" for b in block_names()} <= methods
+    assert inference["reference"] == "fresh standard"
     assert ("opencv_telea" in methods) == _has_cv2()
     sizes = inference["settings"]["sizes"]
     assert {r["size"] for r in inference["rows"]} == set(sizes)

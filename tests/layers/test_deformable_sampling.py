@@ -47,6 +47,99 @@ def test_matches_torchvision_values_and_gradients(
         torch.testing.assert_close(a, e)
 
 
+def _compare_with_torchvision(x, offset, weight, bias, stride, padding, dilation, mask=None):
+    inputs = [t.requires_grad_() for t in (x, offset, weight, bias, mask) if t is not None]
+    args = (x, offset, weight, bias, stride, padding, dilation, mask)
+    expected, actual = deform_conv2d(*args), sampled_deform_conv2d(*args)
+    torch.testing.assert_close(actual, expected)
+    grad_out = torch.randn_like(expected)
+    expected_grads = torch.autograd.grad(expected, inputs, grad_out)
+    actual_grads = torch.autograd.grad(actual, inputs, grad_out)
+    for a, e in zip(actual_grads, expected_grads, strict=True):
+        torch.testing.assert_close(a, e)
+
+
+@pytest.mark.parametrize("offset_value", [0.0, 1.0, -2.0])
+@pytest.mark.parametrize("size", [(9, 13), (8, 8)])
+def test_integer_offsets_take_torchvisions_one_sided_gradient(offset_value, size):
+    """Bilinear sampling has a kink at integer positions; a fresh layer sits on it (offsets 0)."""
+    torch.manual_seed(0)
+    f64 = dict(dtype=torch.float64)
+    x = torch.randn(2, 3, *size, **f64)
+    offset = torch.full((2, 18, *size), offset_value, **f64)
+    _compare_with_torchvision(
+        x, offset, torch.randn(4, 3, 3, 3, **f64), torch.randn(4, **f64), (1, 1), (1, 1), (1, 1)
+    )
+
+
+@pytest.mark.parametrize("size", [(1, 5), (5, 1), (1, 1)])
+def test_one_pixel_wide_inputs(size):
+    torch.manual_seed(0)
+    f64 = dict(dtype=torch.float64)
+    x = torch.randn(1, 2, *size, **f64)
+    offset = torch.randn(1, 18, *size, **f64)
+    weight = torch.randn(3, 2, 3, 3, **f64)
+    _compare_with_torchvision(x, offset, weight, None, (1, 1), (1, 1), (1, 1))
+
+
+def test_channels_last_input_and_empty_batch():
+    torch.manual_seed(0)
+    f64 = dict(dtype=torch.float64)
+    x = torch.randn(2, 4, 6, 7, **f64).contiguous(memory_format=torch.channels_last)
+    offset = torch.randn(2, 18, 6, 7, **f64)
+    _compare_with_torchvision(
+        x, offset, torch.randn(5, 4, 3, 3, **f64), None, (1, 1), (1, 1), (1, 1)
+    )
+    empty = sampled_deform_conv2d(
+        torch.randn(0, 4, 6, 7),
+        torch.randn(0, 18, 6, 7),
+        torch.randn(5, 4, 3, 3),
+        None,
+        (1, 1),
+        (1, 1),
+        (1, 1),
+    )
+    assert empty.shape == (0, 5, 6, 7)
+
+
+def test_bfloat16_is_sampled_in_float32():
+    torch.manual_seed(0)
+    x, offset = torch.randn(1, 2, 40, 300), torch.randn(1, 18, 40, 300)
+    weight = torch.randn(3, 2, 3, 3)
+    expected = deform_conv2d(x, offset, weight, None, (1, 1), (1, 1), (1, 1))
+    actual = sampled_deform_conv2d(
+        x.bfloat16(), offset.bfloat16(), weight.bfloat16(), None, (1, 1), (1, 1), (1, 1)
+    )
+    assert actual.dtype == torch.bfloat16
+    # bf16 inputs carry ~3 significant digits: compare at that precision
+    reference = deform_conv2d(
+        x.bfloat16().float(),
+        offset.bfloat16().float(),
+        weight.bfloat16().float(),
+        None,
+        (1, 1),
+        (1, 1),
+        (1, 1),
+    )
+    torch.testing.assert_close(actual.float(), reference, atol=0.1, rtol=0.02)
+    assert (actual.float() - expected).abs().max() < 0.5
+
+
+def test_offset_of_the_wrong_size_is_named():
+    with pytest.raises(
+        ValueError, match=r"offset \[1, 18, 4, 4\].*expected \[1, 2 \* G \* 9, 5, 5\]"
+    ):
+        sampled_deform_conv2d(
+            torch.randn(1, 2, 5, 5),
+            torch.randn(1, 18, 4, 4),
+            torch.randn(3, 2, 3, 3),
+            None,
+            (1, 1),
+            (1, 1),
+            (1, 1),
+        )
+
+
 def test_one_tap_reads_the_bilinear_mix_of_its_four_neighbours():
     x = torch.arange(12.0, dtype=torch.float64).view(1, 1, 3, 4) ** 2
     weight = torch.ones(1, 1, 1, 1, dtype=torch.float64)

@@ -78,3 +78,12 @@ def test_strided_dilated_conv_equals_functional_conv_with_gradients(
     expected_grads = torch.autograd.grad(expected, (x, layer.weight, layer.bias), grad_out)
     for actual, wanted in zip(actual_grads, expected_grads, strict=True):
         torch.testing.assert_close(actual, wanted)
+
+
+def test_strided_dilated_conv_keeps_a_non_zero_padding_mode():
+    torch.manual_seed(0)
+    layer = DilatedConv2d(2, 3, 3, stride=2, padding=2, dilation=2)
+    layer.padding_mode = "reflect"
+    x = torch.randn(1, 2, 9, 9)
+    expected = F.conv2d(F.pad(x, (2, 2, 2, 2), mode="reflect"), layer.weight, layer.bias, 2, 0, 2)
+    torch.testing.assert_close(layer(x)[0], expected)
