@@ -6,6 +6,22 @@ from torchvision.ops import deform_conv2d
 
 from inpaint.layers.deformable_sampling import sampled_deform_conv2d
 
+#: stride, padding, dilation of a "same" 3x3 conv
+SAME_3X3 = ((1, 1), (1, 1), (1, 1))
+
+
+def _compare_with_torchvision(x, offset, weight, bias, stride, padding, dilation, mask=None):
+    """Values and gradients of every input of the two implementations agree."""
+    inputs = [t.requires_grad_() for t in (x, offset, weight, bias, mask) if t is not None]
+    args = (x, offset, weight, bias, stride, padding, dilation, mask)
+    expected, actual = deform_conv2d(*args), sampled_deform_conv2d(*args)
+    torch.testing.assert_close(actual, expected)
+    grad_out = torch.randn_like(expected)
+    expected_grads = torch.autograd.grad(expected, inputs, grad_out)
+    actual_grads = torch.autograd.grad(actual, inputs, grad_out)
+    for a, e in zip(actual_grads, expected_grads, strict=True):
+        torch.testing.assert_close(a, e)
+
 
 @pytest.mark.parametrize(
     ("kernel", "stride", "padding", "dilation", "groups", "offset_groups", "modulated"),
@@ -33,30 +49,7 @@ def test_matches_torchvision_values_and_gradients(
     # fractional offsets up to +-3 pixels: many taps land between pixels or outside the image
     offset = torch.randn(n, 2 * taps, h_out, w_out, dtype=torch.float64) * 1.5
     mask = torch.rand(n, taps, h_out, w_out, dtype=torch.float64) if modulated else None
-    inputs = [t.requires_grad_() for t in (x, offset, weight, bias, mask) if t is not None]
-
-    def run(fn):
-        return fn(x, offset, weight, bias, stride, padding, dilation, mask)
-
-    expected, actual = run(deform_conv2d), run(sampled_deform_conv2d)
-    torch.testing.assert_close(actual, expected)
-    grad_out = torch.randn_like(expected)
-    expected_grads = torch.autograd.grad(expected, inputs, grad_out)
-    actual_grads = torch.autograd.grad(actual, inputs, grad_out)
-    for a, e in zip(actual_grads, expected_grads, strict=True):
-        torch.testing.assert_close(a, e)
-
-
-def _compare_with_torchvision(x, offset, weight, bias, stride, padding, dilation, mask=None):
-    inputs = [t.requires_grad_() for t in (x, offset, weight, bias, mask) if t is not None]
-    args = (x, offset, weight, bias, stride, padding, dilation, mask)
-    expected, actual = deform_conv2d(*args), sampled_deform_conv2d(*args)
-    torch.testing.assert_close(actual, expected)
-    grad_out = torch.randn_like(expected)
-    expected_grads = torch.autograd.grad(expected, inputs, grad_out)
-    actual_grads = torch.autograd.grad(actual, inputs, grad_out)
-    for a, e in zip(actual_grads, expected_grads, strict=True):
-        torch.testing.assert_close(a, e)
+    _compare_with_torchvision(x, offset, weight, bias, stride, padding, dilation, mask)
 
 
 @pytest.mark.parametrize("offset_value", [0.0, 1.0, -2.0])
@@ -68,7 +61,7 @@ def test_integer_offsets_take_torchvisions_one_sided_gradient(offset_value, size
     x = torch.randn(2, 3, *size, **f64)
     offset = torch.full((2, 18, *size), offset_value, **f64)
     _compare_with_torchvision(
-        x, offset, torch.randn(4, 3, 3, 3, **f64), torch.randn(4, **f64), (1, 1), (1, 1), (1, 1)
+        x, offset, torch.randn(4, 3, 3, 3, **f64), torch.randn(4, **f64), *SAME_3X3
     )
 
 
@@ -79,7 +72,7 @@ def test_one_pixel_wide_inputs(size):
     x = torch.randn(1, 2, *size, **f64)
     offset = torch.randn(1, 18, *size, **f64)
     weight = torch.randn(3, 2, 3, 3, **f64)
-    _compare_with_torchvision(x, offset, weight, None, (1, 1), (1, 1), (1, 1))
+    _compare_with_torchvision(x, offset, weight, None, *SAME_3X3)
 
 
 def test_channels_last_input_and_empty_batch():
@@ -87,17 +80,13 @@ def test_channels_last_input_and_empty_batch():
     f64 = dict(dtype=torch.float64)
     x = torch.randn(2, 4, 6, 7, **f64).contiguous(memory_format=torch.channels_last)
     offset = torch.randn(2, 18, 6, 7, **f64)
-    _compare_with_torchvision(
-        x, offset, torch.randn(5, 4, 3, 3, **f64), None, (1, 1), (1, 1), (1, 1)
-    )
+    _compare_with_torchvision(x, offset, torch.randn(5, 4, 3, 3, **f64), None, *SAME_3X3)
     empty = sampled_deform_conv2d(
         torch.randn(0, 4, 6, 7),
         torch.randn(0, 18, 6, 7),
         torch.randn(5, 4, 3, 3),
         None,
-        (1, 1),
-        (1, 1),
-        (1, 1),
+        *SAME_3X3,
     )
     assert empty.shape == (0, 5, 6, 7)
 
@@ -106,9 +95,9 @@ def test_bfloat16_is_sampled_in_float32():
     torch.manual_seed(0)
     x, offset = torch.randn(1, 2, 40, 300), torch.randn(1, 18, 40, 300)
     weight = torch.randn(3, 2, 3, 3)
-    expected = deform_conv2d(x, offset, weight, None, (1, 1), (1, 1), (1, 1))
+    expected = deform_conv2d(x, offset, weight, None, *SAME_3X3)
     actual = sampled_deform_conv2d(
-        x.bfloat16(), offset.bfloat16(), weight.bfloat16(), None, (1, 1), (1, 1), (1, 1)
+        x.bfloat16(), offset.bfloat16(), weight.bfloat16(), None, *SAME_3X3
     )
     assert actual.dtype == torch.bfloat16
     # bf16 inputs carry ~3 significant digits: compare at that precision
@@ -117,9 +106,7 @@ def test_bfloat16_is_sampled_in_float32():
         offset.bfloat16().float(),
         weight.bfloat16().float(),
         None,
-        (1, 1),
-        (1, 1),
-        (1, 1),
+        *SAME_3X3,
     )
     torch.testing.assert_close(actual.float(), reference, atol=0.1, rtol=0.02)
     assert (actual.float() - expected).abs().max() < 0.5
@@ -134,9 +121,7 @@ def test_offset_of_the_wrong_size_is_named():
             torch.randn(1, 18, 4, 4),
             torch.randn(3, 2, 3, 3),
             None,
-            (1, 1),
-            (1, 1),
-            (1, 1),
+            *SAME_3X3,
         )
 
 
@@ -162,6 +147,6 @@ def test_gradcheck():
     mask = torch.rand(1, 9, 4, 5, dtype=torch.float64, requires_grad=True)
 
     def fn(x, offset, weight, mask):
-        return sampled_deform_conv2d(x, offset, weight, None, (1, 1), (1, 1), (1, 1), mask)
+        return sampled_deform_conv2d(x, offset, weight, None, *SAME_3X3, mask)
 
     assert torch.autograd.gradcheck(fn, (x, offset, weight, mask))
