@@ -79,3 +79,21 @@ def test_size_limit_refuses_before_writing(tmp_path, tiny_config):
     assert list(tmp_path.iterdir()) == []
     with pytest.raises(ValueError, match="'generator'"):
         save_generator(UNetGenerator(**tiny_config), {}, path)
+
+
+@pytest.mark.parametrize("name", available_models())
+def test_every_shipped_model_loads_inpaints_and_has_a_full_card(name):
+    path = weights_module.SHIPPED_DIR / f"{name}.safetensors"
+    assert path.stat().st_size <= 8 * 2**20
+    model = load_pretrained(name, device="cpu")
+    card = model.card
+    assert {"generator", "data", "data_terms", "checkpoint", "wall_time_s"} <= set(card)
+    assert card["checkpoint"]["global_step"] > 0 and card["validation_metrics"]["val/psnr"] > 0
+    torch.manual_seed(0)
+    image = torch.rand(3, 37, 50)
+    known = torch.ones(1, 37, 50)
+    known[:, 10:25, 12:40] = 0
+    result = model.inpaint(image, known)
+    assert result.shape == image.shape and torch.isfinite(result).all()
+    assert torch.equal(result * known, image * known)
+    assert not torch.equal(result, image)
