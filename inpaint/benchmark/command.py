@@ -28,12 +28,7 @@ import torch
 from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
-from inpaint.benchmark.configs import (
-    ConfigError,
-    block_names,
-    compose_train_configs,
-    mask_configs,
-)
+from inpaint.benchmark.configs import block_names, compose_train_configs, mask_configs
 from inpaint.benchmark.convs import benchmark_convs
 from inpaint.benchmark.inference import benchmark_inference, inference_models
 from inpaint.benchmark.inputs import known_masks, random_images
@@ -45,6 +40,7 @@ from inpaint.benchmark.settings import FULL, QUICK, BenchmarkSettings
 from inpaint.benchmark.targets import evaluate_targets
 from inpaint.benchmark.training import benchmark_training
 from inpaint.data import MaskGenerator
+from inpaint.training.run import ConfigError
 
 REFERENCE = "standard"
 DEFAULT_JSON = Path("logs/benchmark.json")

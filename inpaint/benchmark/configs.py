@@ -15,6 +15,8 @@ from hydra.errors import HydraException
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
+from inpaint.training.run import ConfigError
+
 CONFIG_MODULE = "inpaint.configs"
 #: Blocks listed first, in this order (the issue's order); any other block follows by name.
 BLOCK_ORDER = ("standard", "dilated", "partial", "gated", "deformable", "deformable_v2")
@@ -31,10 +33,6 @@ def block_names() -> list[str]:
     names = _options("model/block")
     first = [n for n in BLOCK_ORDER if n in names]
     return first + [n for n in names if n not in first]
-
-
-class ConfigError(ValueError):
-    """An override or config the benchmark cannot compose; the message has Hydra's reason."""
 
 
 def compose_train_configs(

@@ -74,9 +74,10 @@ def test_sigkill_mid_run_then_resume_from_last_checkpoint(tmp_path):
         time.sleep(0.2)
     process.send_signal(signal.SIGKILL)
     process.wait()
-    killed_at = torch.load(last, weights_only=True)["global_step"]  # loads: not truncated
+    state = torch.load(last, weights_only=True)  # loads: not truncated
+    killed_at = state["global_step"]
     assert killed_at >= 6
-    epochs = torch.load(last, weights_only=True)["epoch"] + 2
+    epochs = state["epoch"] + 2
     result = run(
         [*TINY, f"hydra.run.dir={run_dir}", "ckpt_path=last", f"trainer.max_epochs={epochs}"],
         tmp_path,
