@@ -1,6 +1,6 @@
 """``inpaint-predict`` / ``python scripts/predict.py``: inpaint one image or a folder.
 
-    inpaint-predict --image photo.png --mask photo_mask.png --out filled.png --model gated
+    inpaint-predict --image photo.png --mask photo_mask.png --out filled.png --model partial
     inpaint-predict --input-dir D --output-dir O --batch-size 8
 
 Masks are files: 255 (white) = hole, 0 = known. A folder follows LaMa's naming, searched
@@ -131,8 +131,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--model",
-        default="gated",
-        help=f"a shipped model {available_models()} or a .safetensors path",
+        default=None,
+        help=f"a shipped model {available_models()} or a .safetensors path "
+        "(default: the shipped model with the best validation PSNR)",
     )
     parser.add_argument("--device", default="auto", help="auto | cpu | cuda")
     parser.add_argument(

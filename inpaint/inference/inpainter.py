@@ -1,7 +1,7 @@
 """Inpaint images of any size with a trained generator.
 
     from inpaint import load_pretrained
-    model = load_pretrained("gated")
+    model = load_pretrained("partial")    # or None: the best shipped model
     result = model.inpaint(image, mask)
 
 Images may be PIL images (any mode: RGB, RGBA, L, P, 16-bit; alpha is dropped), numpy arrays
@@ -35,7 +35,7 @@ from torch import Tensor
 
 from inpaint.data.conventions import known_from_file_array, known_from_holes
 from inpaint.data.image_io import to_rgb, uint16_to_uint8
-from inpaint.inference.weights import load_generator
+from inpaint.inference.weights import default_model, load_generator
 from inpaint.models import UNetGenerator
 
 
@@ -248,7 +248,8 @@ def _compose(
     return pixels if isinstance(image, np.ndarray) else Image.fromarray(pixels)
 
 
-def load_pretrained(name_or_path: str | Path = "gated", device: str = "auto") -> Inpainter:
-    """An `Inpainter` for a shipped model name (see `available_models`) or a .safetensors path."""
-    generator, card = load_generator(name_or_path)
+def load_pretrained(name_or_path: str | Path | None = None, device: str = "auto") -> Inpainter:
+    """An `Inpainter` for a shipped model name (see `available_models`) or a .safetensors path;
+    None = `default_model()`, the shipped model with the best validation PSNR."""
+    generator, card = load_generator(default_model() if name_or_path is None else name_or_path)
     return Inpainter(generator, device=device, card=card)

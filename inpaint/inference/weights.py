@@ -25,6 +25,22 @@ def available_models() -> list[str]:
     return sorted(p.stem for p in SHIPPED_DIR.glob("*.safetensors"))
 
 
+def default_model() -> str:
+    """The shipped model with the best validation PSNR on its card.
+
+    Every shipped model is trained by the same recipe and validated on the same held-out
+    photos (``experiment=pretrained_<block>``), so their cards' PSNRs are comparable.
+    """
+    names = available_models()
+    if not names:
+        raise FileNotFoundError(f"no pretrained models are shipped in {SHIPPED_DIR}")
+
+    def validation_psnr(name: str) -> float:
+        return read_card(SHIPPED_DIR / f"{name}.safetensors")["validation_metrics"]["val/psnr"]
+
+    return max(names, key=validation_psnr)
+
+
 def resolve_model(name_or_path: str | Path) -> Path:
     """The .safetensors path of a shipped model name or of a user's file."""
     path = Path(name_or_path)

@@ -41,6 +41,16 @@ def test_one_image_keeps_known_pixels(tmp_path, tiny_weights):
     assert not np.array_equal(result[holes], pixels[holes])
 
 
+def test_without_model_uses_the_best_shipped_model(tmp_path):
+    pixels, holes = _write_pair(tmp_path, "photo", (40, 24), seed=4)
+    out = tmp_path / "filled.png"
+    main(
+        ["--image", str(tmp_path / "photo.png"), "--mask", str(tmp_path / "photo_mask.png")]
+        + ["--out", str(out), "--device", "cpu"]
+    )
+    np.testing.assert_array_equal(np.asarray(Image.open(out))[~holes], pixels[~holes])
+
+
 def test_max_size_on_the_command_line(tmp_path, tiny_weights):
     pixels, holes = _write_pair(tmp_path, "big", (80, 60), seed=1)
     out = tmp_path / "big_out.png"

@@ -5,7 +5,13 @@ import json
 import pytest
 import torch
 
-from inpaint.inference import available_models, load_generator, load_pretrained, save_generator
+from inpaint.inference import (
+    available_models,
+    default_model,
+    load_generator,
+    load_pretrained,
+    save_generator,
+)
 from inpaint.inference import weights as weights_module
 from inpaint.models import UNetGenerator
 
@@ -34,6 +40,19 @@ def test_shipped_names_are_listed_and_an_unknown_name_lists_them(
     assert load_pretrained("tiny", device="cpu").card["generator"] == tiny_config
     with pytest.raises(ValueError, match=r"unknown model 'giant'; available: \['tiny'\]"):
         load_pretrained("giant")
+
+
+def test_the_default_model_is_the_shipped_one_with_the_best_validation_psnr(
+    monkeypatch, tmp_path, tiny_config
+):
+    monkeypatch.setattr(weights_module, "SHIPPED_DIR", tmp_path)
+    with pytest.raises(FileNotFoundError, match="no pretrained models are shipped"):
+        default_model()
+    for name, psnr in [("blurry", 21.5), ("sharp", 24.0), ("noisy", 19.0)]:
+        card = {"generator": tiny_config, "validation_metrics": {"val/psnr": psnr}}
+        save_generator(UNetGenerator(**tiny_config), card, tmp_path / f"{name}.safetensors")
+    assert default_model() == "sharp"
+    assert load_pretrained(device="cpu").card["validation_metrics"]["val/psnr"] == 24.0
 
 
 def test_weights_of_another_architecture_fail_clearly(tiny_weights, tiny_config):
