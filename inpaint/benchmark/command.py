@@ -40,7 +40,7 @@ from inpaint.benchmark.settings import FULL, QUICK, BenchmarkSettings
 from inpaint.benchmark.targets import evaluate_targets
 from inpaint.benchmark.training import benchmark_training
 from inpaint.data import MaskGenerator
-from inpaint.training.run import ConfigError
+from inpaint.utils import ConfigError
 
 REFERENCE = "standard"
 DEFAULT_JSON = Path("logs/benchmark.json")

@@ -10,14 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from importlib.resources import files
 
-from hydra import compose, initialize_config_module
-from hydra.errors import HydraException
 from omegaconf import DictConfig, OmegaConf
-from omegaconf.errors import OmegaConfBaseException
 
-from inpaint.training.run import ConfigError
+from inpaint.utils import CONFIG_MODULE, compose_train_config
 
-CONFIG_MODULE = "inpaint.configs"
 #: Blocks listed first, in this order (the issue's order); any other block follows by name.
 BLOCK_ORDER = ("standard", "dilated", "partial", "gated", "deformable", "deformable_v2")
 
@@ -43,14 +39,7 @@ def compose_train_configs(
     Raises:
         ConfigError: an unknown group, option or key in ``overrides``.
     """
-    try:
-        with initialize_config_module(CONFIG_MODULE, version_base="1.3"):
-            return {
-                block: compose("train", overrides=[f"model/block={block}", *overrides])
-                for block in blocks
-            }
-    except (HydraException, OmegaConfBaseException) as error:
-        raise ConfigError(f"cannot compose the training config: {error}") from error
+    return {block: compose_train_config([f"model/block={block}", *overrides]) for block in blocks}
 
 
 def mask_configs() -> dict[str, DictConfig]:

@@ -32,7 +32,6 @@ from inpaint.data import ImageReadError, sample_files
 from inpaint.inspect.config import (
     InspectError,
     build_generator,
-    compose_train_config,
     config_masks,
     load_generator_weights,
 )
@@ -58,6 +57,7 @@ from inpaint.inspect.pictures import (
 )
 from inpaint.inspect.summary import named_layers, summarize
 from inpaint.models import UNetGenerator
+from inpaint.utils import ConfigError, compose_train_config
 
 DEFAULT_VARIANTS = (
     "standard,dilated,partial,gated,deformable,deformable_v2,separable,bottleneck,"
@@ -229,7 +229,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         masks = config_masks(base, args.samples, size, args.seed)
         mask_name = str(base.mask.get("_target_", "the configured")).rpartition(".")[2]
         picture = (load_image(args.image, size), demo_mask(size))
-    except (InspectError, FileNotFoundError, ImageReadError) as error:
+    except (ConfigError, FileNotFoundError, ImageReadError) as error:
         print(f"erf: {error}", file=sys.stderr)
         sys.exit(2)
     images = torch.rand(

@@ -18,13 +18,9 @@ import json
 import sys
 from collections.abc import Sequence
 
-from inpaint.inspect.config import (
-    InspectError,
-    build_generator,
-    compose_train_config,
-    config_image_size,
-)
+from inpaint.inspect.config import InspectError, build_generator, config_image_size
 from inpaint.inspect.summary import summarize
+from inpaint.utils import ConfigError, compose_train_config
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -52,7 +48,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 f"data.image_size={size} must be a multiple of {generator.size_multiple} "
                 "for this generator"
             )
-    except InspectError as error:
+    except ConfigError as error:  # InspectError included
         print(f"inpaint-inspect: {error}", file=sys.stderr)
         sys.exit(2)
     summary = summarize(

@@ -12,7 +12,8 @@ import sys
 import hydra
 from omegaconf import DictConfig
 
-from inpaint.training.run import ConfigError, train
+from inpaint.training.run import train
+from inpaint.utils import ConfigError
 
 
 @hydra.main(version_base="1.3", config_path="pkg://inpaint.configs", config_name="train")

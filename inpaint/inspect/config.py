@@ -8,13 +8,11 @@ resolved.
 from __future__ import annotations
 
 import pickle
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import torch
-from hydra import compose, initialize_config_module
-from hydra.errors import HydraException, InstantiationException
+from hydra.errors import InstantiationException
 from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
@@ -22,23 +20,11 @@ from torch import Tensor
 
 from inpaint.data import known_from_holes
 from inpaint.models import UNetGenerator
+from inpaint.utils import ConfigError, constructor_error
 
 
-class InspectError(ValueError):
+class InspectError(ConfigError):
     """A config, override or checkpoint that cannot be used; the message says why."""
-
-
-def compose_train_config(overrides: Sequence[str] = ()) -> DictConfig:
-    """``configs/train.yaml`` composed with ``overrides`` (e.g. ``["model/block=gated"]``).
-
-    Raises:
-        InspectError: an unknown group, option or key, with Hydra's message.
-    """
-    try:
-        with initialize_config_module("inpaint.configs", version_base="1.3"):
-            return compose("train", overrides=list(overrides))
-    except (HydraException, OmegaConfBaseException) as error:
-        raise InspectError(f"config error: {error}") from error
 
 
 def build_generator(cfg: DictConfig) -> UNetGenerator:
@@ -50,14 +36,7 @@ def build_generator(cfg: DictConfig) -> UNetGenerator:
     try:
         return instantiate(cfg.model.generator)
     except (InstantiationException, OmegaConfBaseException, ValueError) as error:
-        raise InspectError(f"cannot build model.generator: {_cause(error)}") from error
-
-
-def _cause(error: Exception) -> Exception:
-    """Hydra wraps constructor errors; the constructor's own message is the useful one."""
-    while isinstance(error, InstantiationException) and error.__cause__ is not None:
-        error = error.__cause__
-    return error
+        raise InspectError(f"cannot build model.generator: {constructor_error(error)}") from error
 
 
 def config_image_size(cfg: DictConfig) -> int:
@@ -85,7 +64,7 @@ def config_masks(cfg: DictConfig, count: int, size: int, seed: int) -> Tensor:
     try:
         generator = instantiate(cfg.mask)
     except (InstantiationException, OmegaConfBaseException, ValueError) as error:
-        raise InspectError(f"cannot build mask: {_cause(error)}") from error
+        raise InspectError(f"cannot build mask: {constructor_error(error)}") from error
     rng = np.random.default_rng(seed)
     masks = [known_from_holes(generator(size, size, rng)) for _ in range(count)]
     return torch.from_numpy(np.stack(masks)).unsqueeze(1)

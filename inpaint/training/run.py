@@ -16,24 +16,13 @@ from omegaconf import DictConfig, OmegaConf
 from inpaint.layers import count_params
 from inpaint.models import InpaintModule
 from inpaint.training.throughput import ImagesPerSecond
-from inpaint.utils import atomic_write
+from inpaint.utils import ConfigError, atomic_write, constructor_error
 
 log = logging.getLogger(__name__)
 
 # config groups logged as hyperparameters (TensorBoard's HPARAMS tab lines runs up by these)
 HPARAM_GROUPS = ("model", "data", "mask", "loss", "seed")
 FINAL_METRICS = ("val/psnr", "val/ssim", "val/l1")
-
-
-class ConfigError(ValueError):
-    """A config value that cannot work, found before training starts."""
-
-
-def _unwrap(error: Exception) -> Exception:
-    """Hydra wraps constructor errors; the constructor's own message is the useful one."""
-    while isinstance(error, InstantiationException) and error.__cause__ is not None:
-        error = error.__cause__
-    return error
 
 
 def build_module(cfg: DictConfig) -> InpaintModule:
@@ -63,7 +52,7 @@ def build(cfg: DictConfig) -> tuple[InpaintModule, L.LightningDataModule]:
         datamodule = instantiate(cfg.data, mask_generator=instantiate(cfg.mask))
         module = build_module(cfg)
     except (InstantiationException, ValueError, FileNotFoundError) as error:
-        raise ConfigError(str(_unwrap(error))) from error
+        raise ConfigError(str(constructor_error(error))) from error
     multiple = module.generator.size_multiple
     if cfg.data.image_size % multiple:
         raise ConfigError(

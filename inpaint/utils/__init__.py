@@ -1,5 +1,17 @@
 """Small shared helpers."""
 
 from inpaint.utils.atomic import atomic_write
+from inpaint.utils.hydra_config import (
+    CONFIG_MODULE,
+    ConfigError,
+    compose_train_config,
+    constructor_error,
+)
 
-__all__ = ["atomic_write"]
+__all__ = [
+    "CONFIG_MODULE",
+    "ConfigError",
+    "atomic_write",
+    "compose_train_config",
+    "constructor_error",
+]

@@ -4,12 +4,7 @@ loading trained generator weights."""
 import pytest
 import torch
 
-from inpaint.inspect.config import (
-    InspectError,
-    compose_train_config,
-    config_masks,
-    load_generator_weights,
-)
+from inpaint.inspect.config import InspectError, config_masks, load_generator_weights
 from inpaint.inspect.erf import (
     bottleneck_centre_unit,
     centre_hole,
@@ -22,6 +17,7 @@ from inpaint.inspect.erf import (
 from inpaint.inspect.summary import summarize
 from inpaint.layers import create_conv
 from inpaint.models import UNetGenerator
+from inpaint.utils import compose_train_config
 
 SMALL = dict(widths=(4, 8, 8), context_dilations=(2,))
 

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from inpaint.training.run import ConfigError, build, train
+from inpaint.training.run import build, train
+from inpaint.utils import ConfigError
 
 CONFIGS = Path(__file__).parents[2] / "inpaint" / "configs"
 BLOCKS = sorted(p.stem for p in (CONFIGS / "model" / "block").glob("*.yaml"))
