@@ -6,6 +6,12 @@ stack of dilated convs at the coarsest level, and a decoder that upsamples, conc
 encoder's skip features and fuses them with a conv. The mask travels with the features: every
 layer returns its output mask, partial conv shrinks the holes level by level and the decoder's
 fusion conv sees the union of the known pixels of both inputs.
+
+Level ``l`` is the resolution ``1 / 2 ** l`` of the input; stem, last fusion and head are at
+level 0, the bottleneck at level ``len(widths) - 1``. With ``outer_levels = k`` the convs of
+levels ``0 .. k-1`` come from ``outer_block`` instead of ``block``, as DCN (Dai et al. 2017)
+puts deformable convs only in a network's deep stages: there the offsets see enough context,
+and full-resolution sampling is what makes deformable convs slow.
 """
 
 from __future__ import annotations
@@ -47,6 +53,10 @@ class UNetGenerator(nn.Module):
         convs_per_level: convs per encoder level (the first has stride 2).
         context_dilations: dilation rates of the bottleneck convs; empty for none.
         image_channels: channels of the image (3 for RGB).
+        outer_levels: how many of the finest resolution levels are built from `outer_block`
+            (0 = every conv is `block`; at most ``len(widths) - 1``, the bottleneck stays
+            `block`).
+        outer_block: the conv variant of those levels (spec or mapping like `block`).
 
     forward(image [N, 3, H, W] in [0, 1], mask [N, 1, H, W], 1 = known) -> [N, 3, H, W]: the
     raw prediction in image units (not clamped, not composited). H and W must be multiples of
@@ -63,9 +73,12 @@ class UNetGenerator(nn.Module):
         convs_per_level: int = 2,
         context_dilations: Sequence[int] = (2, 4),
         image_channels: int = 3,
+        outer_levels: int = 0,
+        outer_block: BlockSpec | Mapping[str, Any] | str = "standard",
     ) -> None:
         super().__init__()
         self.block = BlockSpec.parse(block)
+        self.outer_block = BlockSpec.parse(outer_block)
         self.upsample_spec = UpsampleSpec.parse(upsample)
         widths = list(widths)
         if len(widths) < 2 or any(w < 1 for w in widths):
@@ -74,31 +87,48 @@ class UNetGenerator(nn.Module):
             raise ValueError(f"convs_per_level must be >= 1, got {convs_per_level}")
         if any(d < 1 for d in context_dilations):
             raise ValueError(f"context_dilations must be >= 1, got {list(context_dilations)}")
+        if not 0 <= outer_levels < len(widths):
+            raise ValueError(
+                f"outer_levels must be in 0..{len(widths) - 1} (levels above the bottleneck "
+                f"of widths {widths}), got {outer_levels}"
+            )
+        self.outer_levels = outer_levels
         self.widths = widths
         self.image_channels = image_channels
 
-        def unit(cin: int, cout: int, k: int, stride: int = 1, dilation: int | None = None):
-            conv = self.block.conv(cin, cout, k, stride=stride, dilation=dilation)
-            return ConvUnit(conv, make_activation(self.block.activation))
+        def unit(
+            level: int, cin: int, cout: int, k: int, stride: int = 1, dilation: int | None = None
+        ) -> ConvUnit:
+            spec = self.block_at(level)
+            conv = spec.conv(cin, cout, k, stride=stride, dilation=dilation)
+            return ConvUnit(conv, make_activation(spec.activation))
 
-        in_channels = image_channels + int(self.block.mask_input_channel)
+        in_channels = image_channels + int(self.block_at(0).mask_input_channel)
         # Stem and head are never dilated: a dilated stem followed by stride-2 dilated convs
         # would read only the even pixels (gridding), and the head would mix only one parity.
-        self.stem = unit(in_channels, widths[0], stem_kernel_size, dilation=1)
+        self.stem = unit(0, in_channels, widths[0], stem_kernel_size, dilation=1)
         self.encoder = nn.ModuleList()
-        for cin, cout in zip(widths[:-1], widths[1:], strict=True):
-            level = [unit(cin, cout, kernel_size, stride=2)]
-            level += [unit(cout, cout, kernel_size) for _ in range(convs_per_level - 1)]
-            self.encoder.append(nn.ModuleList(level))
+        for level, (cin, cout) in enumerate(zip(widths[:-1], widths[1:], strict=True), start=1):
+            convs = [unit(level, cin, cout, kernel_size, stride=2)]
+            convs += [unit(level, cout, cout, kernel_size) for _ in range(convs_per_level - 1)]
+            self.encoder.append(nn.ModuleList(convs))
+        bottleneck = len(widths) - 1
         self.context = nn.ModuleList(
-            unit(widths[-1], widths[-1], kernel_size, dilation=d) for d in context_dilations
+            unit(bottleneck, widths[-1], widths[-1], kernel_size, dilation=d)
+            for d in context_dilations
         )
         self.upsamplers = nn.ModuleList()
         self.fusions = nn.ModuleList()
-        for cin, cout in zip(reversed(widths[1:]), reversed(widths[:-1]), strict=True):
+        for level, cin, cout in zip(
+            reversed(range(bottleneck)), reversed(widths[1:]), reversed(widths[:-1]), strict=True
+        ):
             self.upsamplers.append(self.upsample_spec.upsample(cin, cout))
-            self.fusions.append(unit(2 * cout, cout, kernel_size))
-        self.head = self.block.conv(widths[0], image_channels, kernel_size, dilation=1)
+            self.fusions.append(unit(level, 2 * cout, cout, kernel_size))
+        self.head = self.block_at(0).conv(widths[0], image_channels, kernel_size, dilation=1)
+
+    def block_at(self, level: int) -> BlockSpec:
+        """The conv variant of the convs whose output is at resolution level `level`."""
+        return self.outer_block if level < self.outer_levels else self.block
 
     @property
     def size_multiple(self) -> int:
@@ -108,7 +138,7 @@ class UNetGenerator(nn.Module):
     def forward(self, image: Tensor, mask: Tensor) -> Tensor:
         self._check_inputs(image, mask)
         x = (image * 2 - 1) * mask  # [-1, 1] with holes at 0, the neutral grey
-        if self.block.mask_input_channel:
+        if self.block_at(0).mask_input_channel:
             x = torch.cat([x, mask], dim=1)
         x, m = self.stem(x, mask)
         skips = [(x, m)]

@@ -9,6 +9,7 @@ import torch
 from inpaint.layers import available_convs, available_upsamples, create_conv, resize_mask
 from inpaint.models import UNetGenerator, composite
 from inpaint.models.block_spec import BlockSpec
+from inpaint.models.generator import ConvUnit
 from inpaint.models.introspection import capture_internals
 
 SMALL = dict(widths=(8, 16, 16), context_dilations=(2,))
@@ -107,6 +108,46 @@ def test_dilated_block_output_depends_on_every_nearby_input_pixel():
     assert (support[12:21, 12:21] > 0).all()
 
 
+def conv_classes(generator: UNetGenerator) -> dict[str, str]:
+    """Class name of every conv the block specs built (not the upsamplers'), by module path."""
+    units = {
+        name: type(module.conv).__name__
+        for name, module in generator.named_modules()
+        if isinstance(module, ConvUnit)
+    }
+    return {**units, "head": type(generator.head).__name__}
+
+
+def test_outer_levels_take_the_finest_levels_from_outer_block():
+    """Levels of SMALL: 0 = stem, fusions.1, head; 1 = encoder.0, fusions.0; 2 = the rest."""
+    deformable = type(create_conv("deformable", 1, 1, 3)).__name__
+    standard = type(create_conv("standard", 1, 1, 3)).__name__
+    plain = UNetGenerator(block="deformable", **SMALL)
+    assert set(conv_classes(plain).values()) == {deformable}
+    assert conv_classes(UNetGenerator(block="deformable", outer_levels=0, **SMALL)) == (
+        conv_classes(plain)
+    )
+    hybrid = UNetGenerator(block="deformable", outer_levels=2, **SMALL)
+    finest_two = ("stem", "encoder.0.", "fusions.0", "fusions.1", "head")
+    assert conv_classes(hybrid) == {
+        name: standard if name.startswith(finest_two) else deformable
+        for name in conv_classes(plain)
+    }
+    image, mask = torch.rand(2, 3, 32, 32), random_mask()
+    hybrid(image, mask).mean().backward()
+    assert all(p.grad is not None for p in hybrid.parameters())
+
+
+def test_the_stem_blocks_mask_channel_decides_the_input_channels():
+    partial_block = {"name": "partial", "mask_input_channel": False}
+    alone = UNetGenerator(block=partial_block, **SMALL)
+    outer_standard = UNetGenerator(block=partial_block, outer_levels=1, **SMALL)
+    assert alone.stem.conv.in_channels == 3 and outer_standard.stem.conv.in_channels == 4
+    assert (
+        UNetGenerator(outer_levels=1, outer_block=partial_block, **SMALL).stem.conv.in_channels == 3
+    )
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
@@ -116,6 +157,9 @@ def test_dilated_block_output_depends_on_every_nearby_input_pixel():
         (dict(block={"name": "standard", "activation": "swishy"}), "swishy"),
         (dict(block={"name": "standard", "colour": 1}), "colour"),
         (dict(context_dilations=(0,)), "context_dilations"),
+        (dict(outer_levels=3), r"outer_levels must be in 0\.\.2"),
+        (dict(outer_levels=-1), "outer_levels"),
+        (dict(outer_levels=1, outer_block="nope"), "nope"),
     ],
 )
 def test_bad_generator_config_is_named(kwargs, message):
