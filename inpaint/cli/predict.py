@@ -133,7 +133,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--model",
         default=None,
         help=f"a shipped model {available_models()} or a .safetensors path "
-        "(default: the shipped model with the best validation PSNR)",
+        "(default: the best on docs/results.md, standard)",
     )
     parser.add_argument("--device", default="auto", help="auto | cpu | cuda")
     parser.add_argument(

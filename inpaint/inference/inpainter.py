@@ -250,6 +250,6 @@ def _compose(
 
 def load_pretrained(name_or_path: str | Path | None = None, device: str = "auto") -> Inpainter:
     """An `Inpainter` for a shipped model name (see `available_models`) or a .safetensors path;
-    None = `default_model()`, the shipped model with the best validation PSNR."""
+    None = `default_model()` (standard)."""
     generator, card = load_generator(default_model() if name_or_path is None else name_or_path)
     return Inpainter(generator, device=device, card=card)

@@ -42,17 +42,18 @@ def test_shipped_names_are_listed_and_an_unknown_name_lists_them(
         load_pretrained("giant")
 
 
-def test_the_default_model_is_the_shipped_one_with_the_best_validation_psnr(
+def test_the_default_model_is_shipped_and_falls_back_to_the_first_name(
     monkeypatch, tmp_path, tiny_config
 ):
+    assert default_model() == weights_module.DEFAULT_MODEL in available_models()
     monkeypatch.setattr(weights_module, "SHIPPED_DIR", tmp_path)
     with pytest.raises(FileNotFoundError, match="no pretrained models are shipped"):
         default_model()
-    for name, psnr in [("blurry", 21.5), ("sharp", 24.0), ("noisy", 19.0)]:
-        card = {"generator": tiny_config, "validation_metrics": {"val/psnr": psnr}}
+    for name in ("zeta", "alpha"):
+        card = {"generator": tiny_config, "name": name}
         save_generator(UNetGenerator(**tiny_config), card, tmp_path / f"{name}.safetensors")
-    assert default_model() == "sharp"
-    assert load_pretrained(device="cpu").card["validation_metrics"]["val/psnr"] == 24.0
+    assert default_model() == "alpha"
+    assert load_pretrained(device="cpu").card["name"] == "alpha"
 
 
 def test_weights_of_another_architecture_fail_clearly(tiny_weights, tiny_config):
