@@ -2,7 +2,8 @@
 
 For each variant (a ``model/block`` or ``model/upsample`` option) the generator is built from
 the training config, freshly initialised (seeded) and, with ``--checkpoint NAME=PATH``, also
-with trained weights. The effective receptive field (Luo et al. 2016) of its bottleneck
+with trained weights; ``--pretrained NAME|PATH`` adds shipped or exported models, each built
+from its model card. The effective receptive field (Luo et al. 2016) of its bottleneck
 centre unit and of its output centre pixel is measured as the mean ``|gradient|`` with
 respect to the input image over random noise images and masks of the training config's
 mask generator (``mask=...`` overrides it); printed as a markdown
@@ -15,6 +16,7 @@ sampling points::
     python scripts/erf.py --out docs/images                            # every variant
     python scripts/erf.py --variants gated,partial --samples 4
     python scripts/erf.py --variants gated --checkpoint gated=logs/runs/<run>/checkpoints/last.ckpt
+    python scripts/erf.py --variants "" --pretrained standard,dilated,partial,gated,deformable
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import torch
 from torch import Tensor
 
 from inpaint.data import ImageReadError, sample_files
+from inpaint.inference.weights import load_generator
 from inpaint.inspect.config import (
     InspectError,
     build_generator,
@@ -100,6 +103,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         metavar="NAME=PATH",
         help="trained Lightning checkpoint of a variant (repeatable)",
     )
+    parser.add_argument(
+        "--pretrained",
+        default="",
+        metavar="NAMES",
+        help="comma-separated shipped model names or .safetensors paths, measured as built by "
+        "their model cards",
+    )
     parser.add_argument("--samples", type=int, default=8, help="random inputs per measurement")
     parser.add_argument("--image-size", type=int, default=256, help="side of the inputs")
     parser.add_argument("--seed", type=int, default=0, help="seed of weights, inputs and masks")
@@ -163,7 +173,7 @@ def measure(
         "output": output,
         "output in hole": output,
     }
-    suffix = "" if weights == "fresh" else "_trained"
+    suffix = "" if weights == "fresh" else f"_{weights}"
     rows, panels = [], []
     for unit_name, (unit, theoretical) in units.items():
         unit_masks = centre_hole(masks, size // 4) if unit_name == "output in hole" else masks
@@ -197,6 +207,23 @@ def measure(
     return rows
 
 
+def load_pretrained_generators(specs: str) -> dict[str, UNetGenerator]:
+    """``"standard,x.safetensors"`` -> ``{"standard": ..., "x": ...}``, generators in eval mode.
+
+    Raises:
+        InspectError: a name is neither shipped nor a file, or a file does not load (the
+            loader's message, which lists the shipped names).
+    """
+    generators = {}
+    for spec in (s for s in specs.split(",") if s):
+        try:
+            generator, card = load_generator(spec)
+        except (FileNotFoundError, ValueError) as error:
+            raise InspectError(f"--pretrained {spec!r}: {error}") from error
+        generators[str(card.get("name", Path(spec).stem))] = generator
+    return generators
+
+
 def markdown_table(rows: Sequence[dict], size: int, samples: int, mask: str) -> str:
     """The rows of `measure` as a markdown table under a line saying how they were measured."""
     lines = [
@@ -216,6 +243,15 @@ def markdown_table(rows: Sequence[dict], size: int, samples: int, mask: str) -> 
     return "\n".join(lines)
 
 
+def check_image_size(size: int, generator: UNetGenerator) -> None:
+    """Raises InspectError unless ``--image-size`` is a multiple of the generator's."""
+    if size % generator.size_multiple:
+        raise InspectError(
+            f"--image-size {size} must be a multiple of {generator.size_multiple} "
+            "for this generator"
+        )
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Measure, save pictures to ``--out`` and print the table; bad input exits with 2."""
     args = parse_args(argv)
@@ -229,6 +265,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         masks = config_masks(base, args.samples, size, args.seed)
         mask_name = str(base.mask.get("_target_", "the configured")).rpartition(".")[2]
         picture = (load_image(args.image, size), demo_mask(size))
+        pretrained = load_pretrained_generators(args.pretrained)
+        for generator in pretrained.values():
+            check_image_size(size, generator)
     except (ConfigError, FileNotFoundError, ImageReadError) as error:
         print(f"erf: {error}", file=sys.stderr)
         sys.exit(2)
@@ -239,15 +278,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     save_png(single_conv_picture(), args.out / "erf_single_conv.png")
 
     rows = []
-    for name in variants:
-        torch.manual_seed(args.seed)
-        try:
+    try:
+        for name in variants:
+            torch.manual_seed(args.seed)
             generator = build_generator(configs[name]).eval()
-            if size % generator.size_multiple:
-                raise InspectError(
-                    f"--image-size {size} must be a multiple of "
-                    f"{generator.size_multiple} for this generator"
-                )
+            check_image_size(size, generator)
             states = [("fresh", None)]
             if name in checkpoints:
                 states.append(("trained", checkpoints[name]))
@@ -256,9 +291,12 @@ def main(argv: Sequence[str] | None = None) -> None:
                     load_generator_weights(generator, path)
                 rows += measure(name, weights, generator, args, (images, masks), picture)
                 print(f"measured {name} ({weights})", file=sys.stderr)
-        except ValueError as error:  # InspectError, or a layer/image the pictures cannot use
-            print(f"erf: {error}", file=sys.stderr)
-            sys.exit(2)
+        for name, generator in pretrained.items():
+            rows += measure(name, "pretrained", generator, args, (images, masks), picture)
+            print(f"measured {name} (pretrained)", file=sys.stderr)
+    except ValueError as error:  # InspectError, or a layer/image the pictures cannot use
+        print(f"erf: {error}", file=sys.stderr)
+        sys.exit(2)
     print(markdown_table(rows, size, args.samples, mask_name))
 
 

@@ -1,9 +1,11 @@
-"""scripts/erf.py, called in-process: pictures, table, trained checkpoints, bad input."""
+"""scripts/erf.py, called in-process: pictures, table, trained checkpoints, pretrained models,
+bad input."""
 
 import pytest
 import torch
 
 from inpaint.cli import erf
+from inpaint.inference.weights import save_generator
 from inpaint.models import UNetGenerator
 
 SMALL = ["model.generator.widths=[8,16,16]", "model.generator.context_dilations=[2]"]
@@ -51,6 +53,35 @@ def test_erf_saves_pictures_and_prints_the_table(tmp_path, capsys):
     assert table.count("| bottleneck |") == table.count("| output in hole |") == 4
 
 
+def test_erf_measures_pretrained_models_built_from_their_cards(tmp_path, capsys):
+    kwargs = dict(
+        block={"name": "gated", "activation": "identity"}, widths=[8, 16], context_dilations=[2]
+    )
+    save_generator(UNetGenerator(**kwargs), {"generator": kwargs}, tmp_path / "tiny.safetensors")
+    out = tmp_path / "images"
+    erf.main(
+        [
+            "--variants",
+            "",
+            "--pretrained",
+            f"standard,{tmp_path / 'tiny.safetensors'}",
+            "--samples",
+            "1",
+            "--image-size",
+            "32",
+            "--out",
+            str(out),
+        ]
+    )
+    table = capsys.readouterr().out
+    assert "| standard | pretrained | output in hole |" in table
+    assert "| tiny | pretrained | bottleneck |" in table
+    assert table.count("| bottleneck |") == 2
+    for name in ("erf_standard_pretrained", "erf_tiny_pretrained", "gates_tiny_pretrained"):
+        assert (out / f"{name}.png").is_file(), name
+    assert not (out / "erf_standard.png").exists()
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -59,6 +90,8 @@ def test_erf_saves_pictures_and_prints_the_table(tmp_path, capsys):
         (["--variants", "gated", "--checkpoint", "partial=x.ckpt"], "not among --variants"),
         (["--variants", "gated", "--checkpoint", "gated=missing.ckpt"], "missing.ckpt"),
         (["--variants", "gated", "--image", "missing.jpg"], "missing.jpg"),
+        (["--variants", "", "--pretrained", "nonexistent"], "unknown model 'nonexistent'"),
+        (["--variants", "", "--pretrained", "gone.safetensors"], "gone.safetensors"),
     ],
 )
 def test_erf_bad_input_exits_2_naming_the_problem(args, message, tmp_path, capsys):
@@ -66,3 +99,13 @@ def test_erf_bad_input_exits_2_naming_the_problem(args, message, tmp_path, capsy
         erf.main([*args, "--samples", "1", "--image-size", "32", "--out", str(tmp_path), *SMALL])
     assert exit_info.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def test_erf_rejects_an_image_size_the_pretrained_model_cannot_take(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        erf.main(
+            ["--variants", "", "--pretrained", "standard", "--image-size", "36"]
+            + ["--out", str(tmp_path)]
+        )
+    assert exit_info.value.code == 2
+    assert "--image-size 36 must be a multiple of 8" in capsys.readouterr().err
