@@ -11,6 +11,11 @@ from inpaint.models import UNetGenerator
 SMALL = ["model.generator.widths=[8,16,16]", "model.generator.context_dilations=[2]"]
 
 
+def quick(out) -> list[str]:
+    """One 32x32 sample per measurement, pictures into `out`."""
+    return ["--samples", "1", "--image-size", "32", "--out", str(out)]
+
+
 def test_erf_saves_pictures_and_prints_the_table(tmp_path, capsys):
     generator = UNetGenerator(
         block={"name": "gated", "activation": "identity"},
@@ -24,12 +29,7 @@ def test_erf_saves_pictures_and_prints_the_table(tmp_path, capsys):
         [
             "--variants",
             "partial,gated,deformable",
-            "--samples",
-            "1",
-            "--image-size",
-            "32",
-            "--out",
-            str(out),
+            *quick(out),
             "--checkpoint",
             f"gated={tmp_path / 'gated.ckpt'}",
             *SMALL,
@@ -65,12 +65,7 @@ def test_erf_measures_pretrained_models_built_from_their_cards(tmp_path, capsys)
             "",
             "--pretrained",
             f"standard,{tmp_path / 'tiny.safetensors'}",
-            "--samples",
-            "1",
-            "--image-size",
-            "32",
-            "--out",
-            str(out),
+            *quick(out),
         ]
     )
     table = capsys.readouterr().out
@@ -96,7 +91,7 @@ def test_erf_measures_pretrained_models_built_from_their_cards(tmp_path, capsys)
 )
 def test_erf_bad_input_exits_2_naming_the_problem(args, message, tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_info:
-        erf.main([*args, "--samples", "1", "--image-size", "32", "--out", str(tmp_path), *SMALL])
+        erf.main([*args, *quick(tmp_path), *SMALL])
     assert exit_info.value.code == 2
     assert message in capsys.readouterr().err
 
