@@ -9,7 +9,9 @@ that `receptive_field` can describe, this module follows one output pixel back t
 remaining convs exactly (the index window each conv reads, and ``floor(o * n_in / n_out)``
 where the grid changes size without a conv, as nearest interpolation and pixel shuffle do),
 then uses that ``receptive_field`` (its size and jump) for the rest, and reports the largest
-size over output pixels. Image borders are ignored (an unbounded grid).
+size over output pixels. Image borders are ignored (an unbounded grid). A spectral step (the
+Fourier unit of a fourier conv) makes every output depend on its whole input grid, so a path
+through one sees the whole image.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ class ConvStep:
         kernel_size, stride, padding, dilation: ``(h, w)`` pairs.
         transposed: a transposed convolution (upsamples by ``stride``).
         input_size, output_size: ``(h, w)`` of the grid it read and of the grid it wrote.
+        spectral: a transform over the whole grid (``rfft2`` -> 1x1 conv -> ``irfft2``).
     """
 
     kernel_size: tuple[int, int]
@@ -37,6 +40,7 @@ class ConvStep:
     transposed: bool
     input_size: tuple[int, int]
     output_size: tuple[int, int]
+    spectral: bool = False
 
     def source_window(self, first: int, last: int, dim: int) -> tuple[int, int]:
         """First and last input index read by outputs ``first..last`` along ``dim`` (0 = h)."""
@@ -46,7 +50,9 @@ class ConvStep:
         return first * s - p, last * s - p + d * (k - 1)
 
     def label(self) -> str:
-        """Short text such as ``3x3/2``, ``3x3 d4`` or ``T4x4/2`` (transposed)."""
+        """Short text such as ``3x3/2``, ``3x3 d4``, ``T4x4/2`` (transposed) or ``FFT``."""
+        if self.spectral:
+            return "FFT"
         (kh, kw), (sh, sw), (dh, dw) = self.kernel_size, self.stride, self.dilation
         text = ("T" if self.transposed else "") + f"{kh}x{kw}"
         text += "" if (sh, sw) == (1, 1) else (f"/{sh}" if sh == sw else f"/{sh}x{sw}")
@@ -73,6 +79,8 @@ def chain_receptive_field(
         input_size: size along ``dim`` of the model input.
         dim: 0 for height, 1 for width.
     """
+    if any(step.spectral for step in steps):
+        return input_size
     exact = 0  # steps[:exact] form a plain conv stack, which receptive_field describes
     grid = input_size
     for step in steps:

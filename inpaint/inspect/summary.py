@@ -17,7 +17,9 @@ that is the path through the bottleneck, and a skip connection passes through a 
 those convs, so its receptive field is smaller. Encoder rows are exactly
 `inpaint.layers.receptive_field` of the stack; decoder rows give the largest receptive field
 over the layer's output pixels, which depends on their phase relative to the upsampling.
-Deformable convs are counted on their regular grid; learned offsets can reach further.
+Deformable convs are counted on their regular grid; learned offsets can reach further. The
+Fourier unit of a fourier conv counts as one spectral step (``FFT``): every output after it
+sees the whole input.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ import torch
 from torch import Tensor, nn
 
 from inpaint.inspect.receptive import ConvStep, chain_receptive_field
-from inpaint.layers import count_flops, count_params
+from inpaint.layers import FourierUnit, count_flops, count_params
 from inpaint.layers.registry import CONVS, UPSAMPLES
 
 #: registered layer class -> its registry name, for the ``variant`` column.
@@ -128,7 +130,8 @@ class Summary:
             "element-wise ops (activations, mask products, the input normalisation) count 0.",
             "RF: theoretical receptive field in input pixels along the deepest path (every "
             "conv run so far; in the U-Net the path through the bottleneck, which contains "
-            "every skip path); deformable convs on their regular grid. jump: input pixels "
+            "every skip path); deformable convs on their regular grid; after an FFT step the "
+            "whole input. jump: input pixels "
             "between neighbouring outputs.",
         ]
         return "\n".join(lines)
@@ -157,7 +160,7 @@ def conv_modules(layer: nn.Module) -> list[nn.Module]:
     found: list[nn.Module] = []
 
     def visit(module: nn.Module) -> None:
-        if _is_conv(module):
+        if _is_conv(module) or isinstance(module, FourierUnit):
             found.append(module)
             return
         for child in module.children():
@@ -232,6 +235,12 @@ def summarize(
     def conv_hook(name: str):
         def hook(conv: nn.Module, args: tuple, output: object) -> None:
             y = output[0] if isinstance(output, tuple) else output
+            if isinstance(conv, FourierUnit):
+                grid = tuple(args[0].shape[-2:])
+                steps[name].append(
+                    ConvStep(grid, (1, 1), (0, 0), (1, 1), False, grid, grid, spectral=True)
+                )
+                return
             steps[name].append(
                 ConvStep(
                     kernel_size=_pair(conv.kernel_size),

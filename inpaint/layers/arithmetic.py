@@ -209,10 +209,34 @@ def grid_sampler_2d_flop(
     return 2 * _GRID_SAMPLE_MACS[interpolation_mode] * math.prod(out_shape)
 
 
+def _real_fft_flop(real_shape: Sequence[int], dim: Sequence[int]) -> int:
+    """``2.5 * N * log2(L)`` for real transforms of length ``L`` over ``N`` real values in all:
+    half the ``5 L log2 L`` of a complex transform of the same length, per transform."""
+    length = math.prod(real_shape[d] for d in dim)
+    return int(2.5 * math.prod(real_shape) * math.log2(length)) if length > 1 else 0
+
+
+def fft_r2c_flop(
+    x_shape: Sequence[int], dim: Sequence[int], *args: Any, out_shape: Sequence[int]
+) -> int:
+    """FLOPs of one ``aten._fft_r2c`` call (``rfft``, ``rfft2``, ``rfftn``)."""
+    return _real_fft_flop(x_shape, dim)
+
+
+def fft_c2r_flop(
+    x_shape: Sequence[int], dim: Sequence[int], *args: Any, out_shape: Sequence[int]
+) -> int:
+    """FLOPs of one ``aten._fft_c2r`` call (``irfft``, ``irfft2``, ``irfftn``), by its real
+    output."""
+    return _real_fft_flop(out_shape, dim)
+
+
 #: Formulas for ops ``FlopCounterMode`` does not know; pass as ``custom_mapping``.
 FLOP_FORMULAS = {
     torch.ops.torchvision.deform_conv2d: deform_conv2d_flop,
     torch.ops.aten.grid_sampler_2d: grid_sampler_2d_flop,
+    torch.ops.aten._fft_r2c: fft_r2c_flop,
+    torch.ops.aten._fft_c2r: fft_c2r_flop,
 }
 
 
@@ -230,6 +254,8 @@ def count_flops(
     ``grid_sample`` are counted by :func:`deform_conv2d_flop` and :func:`grid_sampler_2d_flop`
     (4 MACs of bilinear sampling per sampled value), so a deformable conv counts the same on
     either of its paths; its offset-predicting conv counts as a normal conv.
+    Real FFTs (fourier conv) count ``2.5 * L * log2(L)`` per transform of length ``L``
+    (:func:`fft_r2c_flop`, :func:`fft_c2r_flop`), which ``FlopCounterMode`` does not count.
 
     Args:
         module (nn.Module): any module taking ``x`` (and optionally ``mask``).
