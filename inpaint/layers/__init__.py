@@ -20,6 +20,7 @@ from .arithmetic import (
 from .bottleneck import BottleneckConv2d
 from .deformable import DeformableConv2d
 from .dilated import DilatedConv2d
+from .fourier import FourierConv2d, FourierUnit, SpectralTransform
 from .gated import GatedConv2d
 from .mask import resize_mask
 from .partial import PartialConv2d
@@ -27,6 +28,7 @@ from .pixelshuffle import PixelShuffleUpsample
 from .registry import available_convs, available_upsamples, create_conv, create_upsample
 from .resize import ResizeUpsample
 from .separable import SeparableConv2d
+from .spatially_separable import SpatiallySeparableConv2d
 from .standard import StandardConv2d
 from .transposed import TransposedUpsample
 
@@ -34,12 +36,16 @@ __all__ = [
     "BottleneckConv2d",
     "DeformableConv2d",
     "DilatedConv2d",
+    "FourierConv2d",
+    "FourierUnit",
     "GatedConv2d",
     "PartialConv2d",
     "PixelShuffleUpsample",
     "ReceptiveField",
     "ResizeUpsample",
     "SeparableConv2d",
+    "SpectralTransform",
+    "SpatiallySeparableConv2d",
     "StandardConv2d",
     "TransposedUpsample",
     "available_convs",

@@ -16,11 +16,13 @@ from .arithmetic import IntPair
 from .bottleneck import BottleneckConv2d
 from .deformable import DeformableConv2d
 from .dilated import DilatedConv2d
+from .fourier import FourierConv2d
 from .gated import GatedConv2d
 from .partial import PartialConv2d
 from .pixelshuffle import PixelShuffleUpsample
 from .resize import ResizeUpsample
 from .separable import SeparableConv2d
+from .spatially_separable import SpatiallySeparableConv2d
 from .standard import StandardConv2d
 from .transposed import TransposedUpsample
 
@@ -30,9 +32,11 @@ CONVS: dict[str, LayerFactory] = {
     "bottleneck": BottleneckConv2d,
     "deformable": DeformableConv2d,
     "dilated": DilatedConv2d,
+    "fourier": FourierConv2d,
     "gated": GatedConv2d,
     "partial": PartialConv2d,
     "separable": SeparableConv2d,
+    "spatially_separable": SpatiallySeparableConv2d,
     "standard": StandardConv2d,
 }
 

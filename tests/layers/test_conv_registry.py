@@ -35,9 +35,11 @@ def test_available_convs_is_sorted_list_of_all_variants():
         "bottleneck",
         "deformable",
         "dilated",
+        "fourier",
         "gated",
         "partial",
         "separable",
+        "spatially_separable",
         "standard",
     ]
 
