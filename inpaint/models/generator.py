@@ -11,7 +11,9 @@ Level ``l`` is the resolution ``1 / 2 ** l`` of the input; stem, last fusion and
 level 0, the bottleneck at level ``len(widths) - 1``. With ``outer_levels = k`` the convs of
 levels ``0 .. k-1`` come from ``outer_block`` instead of ``block``, as DCN (Dai et al. 2017)
 puts deformable convs only in a network's deep stages: there the offsets see enough context,
-and full-resolution sampling is what makes deformable convs slow.
+and full-resolution sampling is what makes deformable convs slow. ``outer_levels = -1`` keeps
+``block`` for the bottleneck level only, LaMa's arrangement for Fourier convs (plain convs
+down to the bottleneck, residual FFC blocks there: ``context_residual=True``).
 """
 
 from __future__ import annotations
@@ -52,10 +54,12 @@ class UNetGenerator(nn.Module):
         kernel_size: kernel of every other conv.
         convs_per_level: convs per encoder level (the first has stride 2).
         context_dilations: dilation rates of the bottleneck convs; empty for none.
+        context_residual: add each bottleneck conv's input to its output (ResNet-style blocks,
+            as LaMa's FFC blocks).
         image_channels: channels of the image (3 for RGB).
         outer_levels: how many of the finest resolution levels are built from `outer_block`
             (0 = every conv is `block`; at most ``len(widths) - 1``, the bottleneck stays
-            `block`).
+            `block`); negative values count back from the bottleneck, so -1 = all but it.
         outer_block: the conv variant of those levels (spec or mapping like `block`).
 
     forward(image [N, 3, H, W] in [0, 1], mask [N, 1, H, W], 1 = known) -> [N, 3, H, W]: the
@@ -72,6 +76,7 @@ class UNetGenerator(nn.Module):
         kernel_size: int = 3,
         convs_per_level: int = 2,
         context_dilations: Sequence[int] = (2, 4),
+        context_residual: bool = False,
         image_channels: int = 3,
         outer_levels: int = 0,
         outer_block: BlockSpec | Mapping[str, Any] | str = "standard",
@@ -87,12 +92,14 @@ class UNetGenerator(nn.Module):
             raise ValueError(f"convs_per_level must be >= 1, got {convs_per_level}")
         if any(d < 1 for d in context_dilations):
             raise ValueError(f"context_dilations must be >= 1, got {list(context_dilations)}")
-        if not 0 <= outer_levels < len(widths):
+        if not -len(widths) < outer_levels < len(widths):
             raise ValueError(
-                f"outer_levels must be in 0..{len(widths) - 1} (levels above the bottleneck "
-                f"of widths {widths}), got {outer_levels}"
+                f"outer_levels must be in {1 - len(widths)}..{len(widths) - 1} (levels above "
+                f"the bottleneck of widths {widths}; negative counts back from it), "
+                f"got {outer_levels}"
             )
-        self.outer_levels = outer_levels
+        self.outer_levels = outer_levels % len(widths)
+        self.context_residual = context_residual
         self.widths = widths
         self.image_channels = image_channels
 
@@ -147,7 +154,8 @@ class UNetGenerator(nn.Module):
                 x, m = layer(x, m)
             skips.append((x, m))
         for layer in self.context:
-            x, m = layer(x, m)
+            y, m = layer(x, m)
+            x = x + y if self.context_residual else y
         skips.pop()  # the coarsest level is the decoder's input, not a skip
         for upsample, fuse in zip(self.upsamplers, self.fusions, strict=True):
             skip_x, skip_m = skips.pop()

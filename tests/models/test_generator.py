@@ -157,8 +157,8 @@ def test_the_stem_blocks_mask_channel_decides_the_input_channels():
         (dict(block={"name": "standard", "activation": "swishy"}), "swishy"),
         (dict(block={"name": "standard", "colour": 1}), "colour"),
         (dict(context_dilations=(0,)), "context_dilations"),
-        (dict(outer_levels=3), r"outer_levels must be in 0\.\.2"),
-        (dict(outer_levels=-1), "outer_levels"),
+        (dict(outer_levels=3), r"outer_levels must be in -2\.\.2"),
+        (dict(outer_levels=-3), "outer_levels"),
         (dict(outer_levels=1, outer_block="nope"), "nope"),
     ],
 )
