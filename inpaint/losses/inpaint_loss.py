@@ -10,13 +10,16 @@ from torch import Tensor, nn
 from inpaint.losses.adversarial import generator_hinge_loss
 from inpaint.losses.perceptual import VGG_HOW_TO, VGGFeatureLoss
 from inpaint.losses.reconstruction import hole_total_variation, masked_l1
+from inpaint.losses.structural import ssim_loss
 
 
 class InpaintLoss(nn.Module):
-    """Weighted sum of L1 (known / hole), total variation, perceptual, style and adversarial terms.
+    """Weighted sum of L1 (known / hole), total variation, SSIM, perceptual, style and
+    adversarial terms.
 
-    Defaults follow Liu et al. 2018 for the pixel terms (valid 1, hole 6, tv 0.1); perceptual
-    (0.05) and style (120) need VGG16 weights from ``vgg_weights_path``.
+    Defaults follow Liu et al. 2018 for the pixel terms (valid 1, hole 6, tv 0.1); the SSIM term
+    ``1 - SSIM(composite, target)`` is off by default; perceptual (0.05) and style (120) need
+    VGG16 weights from ``vgg_weights_path``.
     """
 
     def __init__(
@@ -24,6 +27,7 @@ class InpaintLoss(nn.Module):
         valid_weight: float = 1.0,
         hole_weight: float = 6.0,
         tv_weight: float = 0.1,
+        ssim_weight: float = 0.0,
         perceptual_weight: float = 0.0,
         style_weight: float = 0.0,
         adversarial_weight: float = 0.0,
@@ -34,6 +38,7 @@ class InpaintLoss(nn.Module):
             "l1_valid": valid_weight,
             "l1_hole": hole_weight,
             "tv": tv_weight,
+            "ssim": ssim_weight,
             "perceptual": perceptual_weight,
             "style": style_weight,
             "adversarial": adversarial_weight,
@@ -72,6 +77,8 @@ class InpaintLoss(nn.Module):
         terms: dict[str, Tensor] = {}
         terms["l1_valid"], terms["l1_hole"] = masked_l1(prediction, target, mask)
         terms["tv"] = hole_total_variation(composite, mask)
+        if self.weights["ssim"] > 0:
+            terms["ssim"] = ssim_loss(composite, target)
         if self.vgg is not None:
             terms["perceptual"], terms["style"] = self.vgg([prediction, composite], target)
         if self.uses_adversarial:

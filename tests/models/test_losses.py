@@ -13,6 +13,7 @@ from inpaint.losses import (
     hole_total_variation,
     load_vgg16_features,
     masked_l1,
+    ssim_loss,
 )
 
 
@@ -60,7 +61,9 @@ def test_total_loss_is_the_weighted_sum_of_the_logged_terms():
     assert total.item() == pytest.approx(expected.item())
 
 
-@pytest.mark.parametrize("name", ["valid_weight", "hole_weight", "tv_weight", "adversarial_weight"])
+@pytest.mark.parametrize(
+    "name", ["valid_weight", "hole_weight", "tv_weight", "ssim_weight", "adversarial_weight"]
+)
 def test_negative_or_nan_weight_is_rejected(name):
     with pytest.raises(ValueError, match=name.removesuffix("_weight")):
         InpaintLoss(**{name: -1.0})
@@ -96,3 +99,50 @@ def test_vgg_file_of_another_network_is_named(tmp_path):
     save_file({"conv.weight": torch.zeros(1)}, str(path))
     with pytest.raises(ValueError, match="not a torchvision VGG16"):
         load_vgg16_features(path)
+
+
+def manual_ssim(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Wang et al. 2004 with an 11x11 Gaussian window (sigma 1.5), data range 1, mean over
+    every pixel of the image reflect-padded by 5 (torchmetrics' border rule)."""
+    coords = torch.arange(11, dtype=x.dtype) - 5
+    g = torch.exp(-(coords**2) / (2 * 1.5**2))
+    g = g / g.sum()
+    window = (g[:, None] * g[None, :]).expand(x.shape[1], 1, 11, 11)
+
+    def blur(t):
+        padded = torch.nn.functional.pad(t, (5, 5, 5, 5), mode="reflect")
+        return torch.nn.functional.conv2d(padded, window, groups=x.shape[1])
+
+    mu_x, mu_y = blur(x), blur(y)
+    var_x, var_y = blur(x * x) - mu_x**2, blur(y * y) - mu_y**2
+    cov = blur(x * y) - mu_x * mu_y
+    c1, c2 = 0.01**2, 0.03**2
+    ssim_map = ((2 * mu_x * mu_y + c1) * (2 * cov + c2)) / (
+        (mu_x**2 + mu_y**2 + c1) * (var_x + var_y + c2)
+    )
+    return ssim_map.mean()
+
+
+def test_ssim_loss_is_one_minus_the_ssim_formula():
+    torch.manual_seed(0)
+    target = torch.rand(2, 3, 24, 20, dtype=torch.float64)
+    composite = (target + 0.2 * torch.randn_like(target)).clamp(0, 1)
+    assert ssim_loss(target, target).item() == pytest.approx(0, abs=1e-12)
+    expected = 1 - manual_ssim(composite, target)
+    assert ssim_loss(composite, target).item() == pytest.approx(expected.item(), rel=1e-6)
+
+
+def test_ssim_term_is_weighted_into_the_total_and_gives_gradients():
+    torch.manual_seed(0)
+    target = torch.rand(1, 3, 16, 16)
+    prediction = torch.rand(1, 3, 16, 16, requires_grad=True)
+    mask = torch.ones(1, 1, 16, 16)
+    mask[..., 4:12, 4:12] = 0
+    composite = torch.where(mask > 0.5, target, prediction)
+    loss = InpaintLoss(valid_weight=0, hole_weight=0, tv_weight=0, ssim_weight=2.0)
+    total, terms = loss(prediction, composite, target, mask)
+    assert total.item() == pytest.approx(2 * ssim_loss(composite, target).item())
+    total.backward()
+    assert prediction.grad[..., 4:12, 4:12].abs().sum() > 0
+    assert prediction.grad[..., 0, 0].abs().sum() == 0  # known pixels come from the target
+    assert "ssim" not in InpaintLoss()(prediction, composite, target, mask)[1]  # off by default
