@@ -15,6 +15,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from inpaint.layers import count_params
 from inpaint.models import InpaintModule
+from inpaint.training.init_from import initialize_generator
 from inpaint.training.throughput import ImagesPerSecond
 from inpaint.utils import ConfigError, atomic_write, constructor_error
 
@@ -53,6 +54,14 @@ def build(cfg: DictConfig) -> tuple[InpaintModule, L.LightningDataModule]:
         module = build_module(cfg)
     except (InstantiationException, ValueError, FileNotFoundError) as error:
         raise ConfigError(str(constructor_error(error))) from error
+    if cfg.model.get("init_from"):
+        generator = OmegaConf.to_container(cfg.model.generator, resolve=True)
+        initialize_generator(
+            module.generator,
+            {k: v for k, v in generator.items() if not k.startswith("_")},
+            str(cfg.model.init_from),
+            strict=cfg.model.get("init_strict", True),
+        )
     multiple = module.generator.size_multiple
     if cfg.data.image_size % multiple:
         raise ConfigError(
