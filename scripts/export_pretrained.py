@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 
 from inpaint.inference.export import export_run, load_run_config
+from inpaint.models.block_spec import BlockSpec
+from inpaint.training.init_from import generator_config
 
 SHIPPED_DIR = Path(__file__).resolve().parents[1] / "inpaint" / "weights"
 BSDS_DATA = (
@@ -47,7 +49,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     try:
-        name = args.name or load_run_config(args.run_dir).model.block.name
+        cfg = load_run_config(args.run_dir)
+        name = args.name or BlockSpec.parse(generator_config(cfg)["block"]).name
         path = args.out_dir / f"{name}.safetensors"
         card = export_run(
             args.run_dir,

@@ -2,7 +2,8 @@
 
 python scripts/train.py                                   # default config, embedded samples
 python scripts/train.py model/block=gated model/upsample=resize
-python scripts/train.py -m model/block=standard,dilated,partial,gated,deformable
+python scripts/train.py -m model/block=standard,dilated,partial,gated,fourier   # a sweep
+python scripts/train.py model.init_from=deformable data=folder data.root=my_photos   # fine-tune
 """
 
 from __future__ import annotations

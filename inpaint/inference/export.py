@@ -18,6 +18,7 @@ from tensorboard.backend.event_processing.event_file_loader import EventFileLoad
 
 from inpaint.inference.weights import save_generator
 from inpaint.models import UNetGenerator
+from inpaint.training.init_from import generator_config
 
 GENERATOR_PREFIX = "generator."
 # config groups copied into the card as written (interpolations such as ${oc.env:...} kept)
@@ -41,12 +42,6 @@ def command_overrides(run_dir: Path) -> list[str]:
     """The command-line overrides the run was started with (Hydra's overrides.yaml)."""
     path = run_dir / ".hydra" / "overrides.yaml"
     return list(OmegaConf.load(path)) if path.is_file() else []
-
-
-def generator_config(cfg: DictConfig) -> dict[str, Any]:
-    """``model.generator`` resolved, without Hydra's ``_target_`` / ``_convert_`` keys."""
-    generator = OmegaConf.to_container(cfg.model.generator, resolve=True)
-    return {k: v for k, v in generator.items() if not k.startswith("_")}
 
 
 def find_checkpoint(run_dir: Path, which: str) -> Path:

@@ -15,7 +15,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from inpaint.layers import count_params
 from inpaint.models import InpaintModule
-from inpaint.training.init_from import initialize_generator
+from inpaint.training.init_from import generator_config, initialize_generator
 from inpaint.training.throughput import ImagesPerSecond
 from inpaint.utils import ConfigError, atomic_write, constructor_error
 
@@ -30,7 +30,7 @@ def build_module(cfg: DictConfig) -> InpaintModule:
     """The LightningModule described by ``cfg.model`` and ``cfg.loss``."""
     model = cfg.model
     return InpaintModule(
-        generator=instantiate(model.generator),
+        generator=instantiate(model.generator, **generator_config(cfg)),
         loss=instantiate(cfg.loss),
         optimizer=instantiate(model.optimizer),
         scheduler=instantiate(model.scheduler) if model.scheduler is not None else None,
@@ -55,13 +55,7 @@ def build(cfg: DictConfig) -> tuple[InpaintModule, L.LightningDataModule]:
     except (InstantiationException, ValueError, FileNotFoundError) as error:
         raise ConfigError(str(constructor_error(error))) from error
     if cfg.model.get("init_from"):
-        generator = OmegaConf.to_container(cfg.model.generator, resolve=True)
-        initialize_generator(
-            module.generator,
-            {k: v for k, v in generator.items() if not k.startswith("_")},
-            str(cfg.model.init_from),
-            strict=cfg.model.get("init_strict", True),
-        )
+        initialize_generator(module.generator, cfg)
     multiple = module.generator.size_multiple
     if cfg.data.image_size % multiple:
         raise ConfigError(
@@ -100,8 +94,8 @@ def train(cfg: DictConfig) -> dict[str, Any]:
     metrics = {k: float(v) for k, v in trainer.callback_metrics.items() if k.startswith("val")}
     throughput = next((c for c in callbacks if isinstance(c, ImagesPerSecond)), None)
     summary = {
-        "block": cfg.model.block.name,
-        "upsample": cfg.model.upsample.name,
+        "block": module.generator.block.name,
+        "upsample": module.generator.upsample_spec.name,
         "generator_params": count_params(module.generator),
         "global_step": trainer.global_step,
         "epochs": trainer.current_epoch,

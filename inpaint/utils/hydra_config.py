@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from hydra import compose, initialize_config_module
+from hydra.core.global_hydra import GlobalHydra
 from hydra.errors import HydraException, InstantiationException
 from omegaconf import DictConfig
 from omegaconf.errors import OmegaConfBaseException
@@ -38,6 +39,8 @@ def compose_train_config(overrides: Sequence[str] = ()) -> DictConfig:
         ConfigError: an unknown group, option or key, with Hydra's message.
     """
     try:
+        if GlobalHydra.instance().is_initialized():  # inside a Hydra app: its own search path
+            return compose("train", overrides=list(overrides))
         with initialize_config_module(CONFIG_MODULE, version_base="1.3"):
             return compose("train", overrides=list(overrides))
     except (HydraException, OmegaConfBaseException) as error:

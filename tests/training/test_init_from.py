@@ -4,14 +4,18 @@ from pathlib import Path
 
 import pytest
 import torch
+from omegaconf import OmegaConf, open_dict
 
+from inpaint.inference.export import export_run
 from inpaint.inference.weights import save_generator
 from inpaint.models import UNetGenerator
-from inpaint.training.init_from import architecture_differences, initialize_generator
-from inpaint.training.run import build
+from inpaint.training.init_from import architecture_conflicts
+from inpaint.training.run import build, train
 from inpaint.utils import ConfigError
 
-TINY = {"widths": [8, 16, 16], "context_dilations": [2], "upsample": "transposed"}
+# the generator that tests/conftest.py's FAST_OVERRIDES build
+TINY = {"widths": [8, 16, 16], "context_dilations": [2]}
+GATED = {"name": "gated", "activation": "identity", "kwargs": {"activation": "elu"}}
 
 
 def export(tmp_path: Path, **config) -> tuple[Path, UNetGenerator]:
@@ -22,46 +26,73 @@ def export(tmp_path: Path, **config) -> tuple[Path, UNetGenerator]:
     return path, generator
 
 
+def assert_same_weights(a: UNetGenerator, b: UNetGenerator) -> None:
+    assert a.state_dict().keys() == b.state_dict().keys()
+    for name, value in a.state_dict().items():
+        torch.testing.assert_close(value, b.state_dict()[name])
+
+
 def test_training_starts_from_the_exported_weights(make_cfg, tmp_path):
-    path, exported = export(tmp_path, block={"name": "standard"}, **TINY)
+    path, exported = export(tmp_path, **TINY)
     module, _ = build(make_cfg(f"model.init_from={path}"))
-    for name, value in exported.state_dict().items():
-        torch.testing.assert_close(module.generator.state_dict()[name], value)
+    assert_same_weights(module.generator, exported)
 
 
-def test_a_config_of_another_architecture_names_the_differing_keys(make_cfg, tmp_path):
-    path, _ = export(tmp_path, block={"name": "gated", "activation": "identity"}, **TINY)
-    with pytest.raises(ConfigError, match=r"block \(card .*gated.*config .*standard"):
-        build(make_cfg(f"model.init_from={path}"))
+def test_the_architecture_comes_from_the_card(make_cfg, tmp_path):
+    path, exported = export(tmp_path, block=GATED, upsample="resize", **TINY)
+    module, _ = build(make_cfg(f"model.init_from={path}"))  # default block: standard
+    assert module.generator.block.name == "gated"
+    assert module.generator.upsample_spec.name == "resize"
+    assert_same_weights(module.generator, exported)
 
 
-def test_not_strict_copies_the_tensors_whose_names_and_shapes_match(tmp_path):
-    path, exported = export(tmp_path, block={"name": "standard"}, **TINY)
-    fourier = {"name": "fourier", "kwargs": {"ratio_gin": 0.75, "ratio_gout": 0.75}}
-    config = {**TINY, "block": fourier, "outer_levels": -1}
-    generator = UNetGenerator(**config)
-    fresh = initialize_generator(generator, config, str(path), strict=False)
-    assert fresh and all(name.startswith(("encoder.1.", "context.")) for name in fresh)
+def test_a_setting_that_disagrees_with_the_card_is_named(make_cfg, tmp_path):
+    path, _ = export(tmp_path, block=GATED, **TINY)
+    with pytest.raises(ConfigError, match=r"block \(card .*gated.*config .*dilated"):
+        build(make_cfg(f"model.init_from={path}", "model/block=dilated"))
+    with pytest.raises(ConfigError, match=r"kernel_size \(card 3, config 5\)"):
+        build(make_cfg(f"model.init_from={path}", "model.generator.kernel_size=5"))
+
+
+def test_not_strict_copies_the_tensors_whose_names_and_shapes_match(make_cfg, tmp_path):
+    path, exported = export(tmp_path, **TINY)
+    cfg = make_cfg(f"model.init_from={path}", "model.init_strict=false", "model/block=fourier")
+    generator = build(cfg)[0].generator
+    assert generator.block.name == "fourier"  # the config's architecture stands
     torch.testing.assert_close(generator.stem.conv.weight, exported.stem.conv.weight)
     torch.testing.assert_close(generator.head.weight, exported.head.weight)
+    # a fourier conv's bias has the name and shape of the standard conv's it replaces
+    torch.testing.assert_close(generator.encoder[1][1].conv.bias, exported.encoder[1][1].conv.bias)
+    assert generator.encoder[1][1].conv.local_to_local.weight.shape == (4, 4, 3, 3)  # fresh
 
 
-def test_unknown_model_and_missing_card_are_named(tmp_path):
-    generator = UNetGenerator(**TINY)
+def test_unknown_model_and_missing_card_are_named(make_cfg, tmp_path):
     with pytest.raises(ConfigError, match="unknown model 'nope'; available"):
-        initialize_generator(generator, TINY, "nope")
+        build(make_cfg("model.init_from=nope"))
     path, _ = export(tmp_path, **TINY)
     path.with_suffix(".json").unlink()
     with pytest.raises(ConfigError, match="mine.json not found"):
-        initialize_generator(generator, TINY, str(path))
+        build(make_cfg(f"model.init_from={path}"))
 
 
-def test_defaults_and_tuples_do_not_count_as_differences():
-    assert (
-        architecture_differences({"widths": (8, 16)}, {"widths": [8, 16], "image_channels": 3})
-        == []
-    )
-    assert architecture_differences({"block": "standard"}, {"block": {"name": "standard"}}) == []
-    assert architecture_differences({}, {"context_residual": True}) == [
+def test_a_fine_tuned_run_exports_the_cards_architecture(make_cfg, tmp_path):
+    path, _ = export(tmp_path, block=GATED, **TINY)
+    run = tmp_path / "run"
+    cfg = make_cfg(f"model.init_from={path}", "trainer.fast_dev_run=true", output_dir=run)
+    saved = cfg.copy()
+    with open_dict(saved):
+        del saved["hydra"]
+    (run / ".hydra").mkdir(parents=True)
+    OmegaConf.save(saved, run / ".hydra" / "config.yaml")  # as Hydra's @main does
+    train(cfg)
+    card = export_run(run, tmp_path / "tuned.safetensors", which="last")
+    assert card["generator"]["block"]["name"] == "gated"
+
+
+def test_defaults_and_tuples_do_not_count_as_conflicts():
+    defaults = {"widths": [32, 64]}
+    assert architecture_conflicts({"widths": (8, 16)}, {"widths": [8, 16]}, defaults) == []
+    assert architecture_conflicts({"block": "gated"}, {"block": {"name": "standard"}}, {}) == []
+    assert architecture_conflicts({}, {"context_residual": True}, {}) == [
         "context_residual (card False, config True)"
     ]
