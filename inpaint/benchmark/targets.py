@@ -1,4 +1,4 @@
-"""The targets of issue 6 and their verdicts (PASS / MISS) on a benchmark's results."""
+"""The benchmark's speed targets and their verdicts (PASS / MISS) on its results."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ CONV_RATIO_TARGETS: dict[str, Target] = {
     "gated": Target("<=", 2.2),  # it computes two convs' outputs
     "deformable": Target("<=", 6.0),  # v1
     "separable": Target("<", 1.0),  # faster than standard at C=64
+    "fourier": Target("<=", 3.0),  # LaMa's FFC: three k x k convs on channel splits, two FFTs
 }
 #: Nominal FLOP/s of the standard training step, % of a lone nn.Conv2d forward+backward's.
 KERNEL_EFFICIENCY_TARGET = Target(">=", 60.0)
