@@ -1,7 +1,7 @@
 """Inpaint images of any size with a trained generator.
 
     from inpaint import load_pretrained
-    model = load_pretrained("deformable")  # or no name: default_model()
+    model = load_pretrained("fourier")  # or no name: default_model()
     result = model.inpaint(image, mask)
 
 Images may be PIL images (any mode: RGB, RGBA, L, P, 16-bit; alpha is dropped), numpy arrays
