@@ -1,4 +1,4 @@
-"""Benchmarks of issue 6: what every conv variant, the training step, inference and mask
+"""Benchmarks: what every conv variant, the training step, inference and mask
 generation cost, measured in one process with interleaved rounds.
 
 Modules: ``timing`` (interleaved medians, paired ratios), ``memory`` (peak memory on CPU and

@@ -1,6 +1,6 @@
 """``python scripts/benchmark.py``: the cost of every conv variant, of training and of inference.
 
-Prints markdown tables (with PASS / MISS for each target of issue 6) and writes every number
+Prints markdown tables (with PASS / MISS for each target in `targets.py`) and writes every number
 to JSON::
 
     python scripts/benchmark.py                          # full run (long on a CPU)
