@@ -54,14 +54,14 @@ def build(cfg: DictConfig) -> tuple[InpaintModule, L.LightningDataModule]:
         module = build_module(cfg)
     except (InstantiationException, ValueError, FileNotFoundError) as error:
         raise ConfigError(str(constructor_error(error))) from error
-    if cfg.model.get("init_from"):
-        initialize_generator(module.generator, cfg)
     multiple = module.generator.size_multiple
     if cfg.data.image_size % multiple:
         raise ConfigError(
             f"data.image_size={cfg.data.image_size} must be divisible by {multiple} "
             f"(2 ** {len(module.generator.widths) - 1} downsamplings of model.generator.widths)"
         )
+    if cfg.model.get("init_from"):  # reads the weights: after the checks that need none
+        initialize_generator(module.generator, cfg)
     return module, datamodule
 
 
