@@ -1,4 +1,5 @@
-"""Reading images: any folder layout, any common mode, errors that name the file."""
+"""Reading images: any folder layout, any common mode, EXIF orientation applied, errors that
+name the file."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".bmp")
 
@@ -30,16 +31,22 @@ def list_images(folder: str | Path, extensions: Sequence[str] = IMAGE_EXTENSIONS
 
 
 def open_image(path: str | Path) -> Image.Image:
-    """The fully decoded image at `path`; FileNotFoundError / ImageReadError name the file."""
+    """The fully decoded image at `path`, turned upright as its EXIF orientation says (as every
+    viewer shows it, so masks drawn on the shown photo line up); palette images become RGBA if
+    they have a transparent colour, else RGB. FileNotFoundError / ImageReadError name the file.
+    """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"image file not found: {path}")
     try:
         with Image.open(path) as image:
             image.load()  # decode now, so truncated files fail here and not later
-            return image.copy() if image.mode != "P" else image.convert("RGBA")
+            upright = ImageOps.exif_transpose(image)  # a copy, also when nothing turns
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise ImageReadError(f"cannot read image {path}: {error}") from error
+    if upright.mode == "P":
+        return upright.convert("RGBA" if "transparency" in upright.info else "RGB")
+    return upright
 
 
 def uint16_to_uint8(values: np.ndarray) -> np.ndarray:

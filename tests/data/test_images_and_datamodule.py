@@ -39,6 +39,19 @@ def test_modes_become_rgb_and_16_bit_is_scaled_not_clipped(tmp_path):
     assert pixels[0, :, 0].tolist() == [0, 255, 128, 1]
 
 
+@pytest.mark.parametrize("orientation", [3, 6, 8])
+def test_jpeg_from_a_phone_is_read_upright_as_viewers_show_it(tmp_path, orientation):
+    stored = np.zeros((30, 40, 3), dtype=np.uint8)
+    stored[:10, :10] = 255  # a white corner, top left as stored
+    exif = Image.Exif()
+    exif[0x0112] = orientation  # 3: turned 180 degrees, 6: 90 clockwise, 8: 90 anticlockwise
+    Image.fromarray(stored).save(tmp_path / "phone.jpg", quality=95, exif=exif)
+    upright = load_rgb(tmp_path / "phone.jpg")
+    expected = np.rot90(stored, k={3: 2, 6: -1, 8: 1}[orientation])
+    assert upright.shape == expected.shape
+    assert np.abs(upright.astype(int) - expected.astype(int)).mean() < 3  # JPEG noise only
+
+
 def test_listing_is_recursive_and_case_insensitive(tmp_path):
     (tmp_path / "a" / "b").mkdir(parents=True)
     for name in ["a/one.JPG", "a/b/two.png", "three.WebP", "notes.txt"]:
