@@ -1,6 +1,8 @@
 """inpaint: train, compare and use image-inpainting models built from convolution variants."""
 
-from inpaint.inference import available_models, default_model, load_pretrained
+from inpaint.lazy import lazy_attributes
 
 __version__ = "0.1.0"
-__all__ = ["available_models", "default_model", "load_pretrained"]
+_SOURCES = {name: "inference" for name in ("available_models", "default_model", "load_pretrained")}
+__all__ = sorted(_SOURCES)
+__getattr__ = lazy_attributes(__name__, _SOURCES)

@@ -30,7 +30,7 @@ from inpaint.evaluation.methods import NetworkMethod
 from inpaint.evaluation.report import json_report, markdown_report
 from inpaint.evaluation.runner import ALL, evaluate
 from inpaint.inference.inpainter import pick_device
-from inpaint.inference.weights import available_models
+from inpaint.inference.shipped import available_models
 from inpaint.utils import atomic_write
 
 NAMES = {

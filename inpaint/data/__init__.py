@@ -1,58 +1,39 @@
 """Images, holes and batches: mask generators, image folders, the embedded sample photos."""
 
-from inpaint.data.bad_images import BadImageReport
-from inpaint.data.conventions import (
-    file_array_from_holes,
-    holes_from_file_array,
-    known_from_file_array,
-    known_from_holes,
-)
-from inpaint.data.datamodule import InpaintDataModule, split_files
-from inpaint.data.folder_dataset import ImageFolderDataset
-from inpaint.data.image_io import (
-    IMAGE_EXTENSIONS,
-    ImageReadError,
-    list_images,
-    load_rgb,
-    open_image,
-    to_rgb,
-)
-from inpaint.data.mask_generators import (
-    MASK_GENERATORS,
-    BoxMaskGenerator,
-    FolderMaskGenerator,
-    FreeFormMaskGenerator,
-    IrregularMaskGenerator,
-    MaskGenerator,
-    MixtureMaskGenerator,
-    create_mask_generator,
-)
-from inpaint.data.sample_photos import TRAIN_PHOTOS, VAL_PHOTOS, sample_files
+from inpaint.lazy import lazy_attributes
 
-__all__ = [
-    "IMAGE_EXTENSIONS",
-    "MASK_GENERATORS",
-    "TRAIN_PHOTOS",
-    "VAL_PHOTOS",
-    "BadImageReport",
-    "BoxMaskGenerator",
-    "FolderMaskGenerator",
-    "FreeFormMaskGenerator",
-    "ImageFolderDataset",
-    "ImageReadError",
-    "InpaintDataModule",
-    "IrregularMaskGenerator",
-    "MaskGenerator",
-    "MixtureMaskGenerator",
-    "create_mask_generator",
-    "file_array_from_holes",
-    "holes_from_file_array",
-    "known_from_file_array",
-    "known_from_holes",
-    "list_images",
-    "load_rgb",
-    "open_image",
-    "sample_files",
-    "split_files",
-    "to_rgb",
-]
+_SOURCES = {
+    "BadImageReport": "bad_images",
+    **dict.fromkeys(
+        (
+            "file_array_from_holes",
+            "holes_from_file_array",
+            "known_from_file_array",
+            "known_from_holes",
+        ),
+        "conventions",
+    ),
+    "InpaintDataModule": "datamodule",
+    "split_files": "datamodule",
+    "ImageFolderDataset": "folder_dataset",
+    **dict.fromkeys(
+        ("IMAGE_EXTENSIONS", "ImageReadError", "list_images", "load_rgb", "open_image", "to_rgb"),
+        "image_io",
+    ),
+    **dict.fromkeys(
+        (
+            "MASK_GENERATORS",
+            "BoxMaskGenerator",
+            "FolderMaskGenerator",
+            "FreeFormMaskGenerator",
+            "IrregularMaskGenerator",
+            "MaskGenerator",
+            "MixtureMaskGenerator",
+            "create_mask_generator",
+        ),
+        "mask_generators",
+    ),
+    **dict.fromkeys(("TRAIN_PHOTOS", "VAL_PHOTOS", "sample_files"), "sample_photos"),
+}
+__all__ = sorted(_SOURCES)
+__getattr__ = lazy_attributes(__name__, _SOURCES)

@@ -1,18 +1,14 @@
 """Pretrained models: safetensors weights + model cards, any-size inference, export from runs."""
 
-from inpaint.inference.inpainter import Inpainter, load_pretrained
-from inpaint.inference.weights import (
-    available_models,
-    default_model,
-    load_generator,
-    save_generator,
-)
+from inpaint.lazy import lazy_attributes
 
-__all__ = [
-    "Inpainter",
-    "available_models",
-    "default_model",
-    "load_generator",
-    "load_pretrained",
-    "save_generator",
-]
+_SOURCES = {
+    "Inpainter": "inpainter",
+    "load_pretrained": "inpainter",
+    "available_models": "shipped",
+    "default_model": "shipped",
+    "load_generator": "weights",
+    "save_generator": "weights",
+}
+__all__ = sorted(_SOURCES)
+__getattr__ = lazy_attributes(__name__, _SOURCES)

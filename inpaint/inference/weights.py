@@ -14,29 +14,9 @@ from typing import Any
 import torch
 from safetensors.torch import load_file, save
 
+from inpaint.inference import shipped
 from inpaint.models import UNetGenerator
 from inpaint.utils import atomic_write
-
-SHIPPED_DIR = Path(__file__).resolve().parents[1] / "weights"
-
-
-def available_models() -> list[str]:
-    """Names of the pretrained models shipped inside the package."""
-    return sorted(p.stem for p in SHIPPED_DIR.glob("*.safetensors"))
-
-
-#: The shipped model used when none is named: the best network of docs/results.md (fourier:
-#: better than OpenCV's Telea and Navier-Stokes on PSNR and SSIM in every hole-ratio bucket,
-#: 24.60 dB / 0.851 overall; deformable is within 0.08 dB of it on the small-hole buckets).
-DEFAULT_MODEL = "fourier"
-
-
-def default_model() -> str:
-    """`DEFAULT_MODEL` if it is shipped, else the first shipped model by name."""
-    names = available_models()
-    if not names:
-        raise FileNotFoundError(f"no pretrained models are shipped in {SHIPPED_DIR}")
-    return DEFAULT_MODEL if DEFAULT_MODEL in names else names[0]
 
 
 def resolve_model(name_or_path: str | Path) -> Path:
@@ -46,13 +26,13 @@ def resolve_model(name_or_path: str | Path) -> Path:
         if not path.is_file():
             raise FileNotFoundError(f"model weights file not found: {path}")
         return path
-    shipped = SHIPPED_DIR / f"{name_or_path}.safetensors"
-    if not shipped.is_file():
+    shipped_path = shipped.SHIPPED_DIR / f"{name_or_path}.safetensors"
+    if not shipped_path.is_file():
         raise ValueError(
-            f"unknown model {str(name_or_path)!r}; available: {available_models()} "
+            f"unknown model {str(name_or_path)!r}; available: {shipped.available_models()} "
             "(or pass the path of a .safetensors file with its .json card beside it)"
         )
-    return shipped
+    return shipped_path
 
 
 def read_card(weights_path: Path) -> dict[str, Any]:

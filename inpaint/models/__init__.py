@@ -1,7 +1,12 @@
 """Generator, discriminator and the LightningModule that trains them."""
 
-from inpaint.models.discriminator import PatchDiscriminator
-from inpaint.models.generator import UNetGenerator, composite
-from inpaint.models.module import InpaintModule
+from inpaint.lazy import lazy_attributes
 
-__all__ = ["InpaintModule", "PatchDiscriminator", "UNetGenerator", "composite"]
+_SOURCES = {
+    "InpaintModule": "module",  # Lightning is imported only when training needs it
+    "PatchDiscriminator": "discriminator",
+    "UNetGenerator": "generator",
+    "composite": "generator",
+}
+__all__ = sorted(_SOURCES)
+__getattr__ = lazy_attributes(__name__, _SOURCES)
