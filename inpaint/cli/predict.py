@@ -8,7 +8,14 @@ recursively: ``name.png`` with ``name_mask.png`` -> ``O/name.png``; several mask
 ``name_mask001.png``, ``name_mask002.png`` -> ``O/name001.png``, ``O/name002.png`` (any image
 extension; sub-folders are kept). Images of the same size are inpainted in batches of
 ``--batch-size``. In a folder, a file that cannot be read is reported and skipped; the exit
-status is 2 if any was.
+status is 2 if any was. Photos are read upright (EXIF orientation applied), so masks line up
+with the photo as viewers show it. An output never replaces one of the inputs unless
+``--overwrite`` is given.
+
+Images larger than 768 px are inpainted in crops around their holes (``--strategy auto``):
+time follows the hole area and memory stays bounded. Transparent images keep their alpha
+(``--alpha keep``, saved as RGBA where the format has alpha) or have their fully transparent
+pixels filled (``--alpha hole``).
 """
 
 from __future__ import annotations
@@ -16,17 +23,23 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PIL import Image
-from tqdm import tqdm
 
+from inpaint.data.conventions import check_mask_aspect
 from inpaint.data.image_io import IMAGE_EXTENSIONS, ImageReadError, open_image
-from inpaint.inference.inpainter import Inpainter, load_pretrained
-from inpaint.inference.weights import available_models
+from inpaint.inference.options import ALPHA_RULES, STRATEGIES, WORKING_SIZE
+from inpaint.inference.shipped import available_models, default_model
 from inpaint.utils import atomic_write
+
+if TYPE_CHECKING:  # torch is imported when work starts, so --help and argument errors are fast
+    from inpaint.inference.inpainter import Inpainter
+
 
 MASK_TAG = "_mask"
 MASK_STEM = re.compile(rf"(?P<name>.+){MASK_TAG}(?P<suffix>\d*)")
@@ -65,11 +78,21 @@ def folder_jobs(input_dir: Path, output_dir: Path) -> list[Job]:
     return jobs
 
 
+def overwritten_inputs(jobs: list[Job]) -> list[Path]:
+    """Input files (images or masks) that some job's output would replace."""
+    inputs = {path.resolve() for job in jobs for path in (job.image, job.mask)}
+    return sorted(job.out for job in jobs if job.out.resolve() in inputs)
+
+
 def save_image(image: Image.Image, path: Path) -> None:
-    """Write `image` atomically in the format named by `path`'s extension."""
+    """Write `image` atomically in the format named by `path`'s extension (an alpha channel is
+    dropped, with a warning, for formats without one, such as JPEG)."""
     file_format = Image.registered_extensions().get(path.suffix.lower())
     if file_format is None:
         raise ValueError(f"cannot tell the image format of {path} from its extension")
+    if image.mode == "RGBA" and file_format in ("JPEG", "BMP"):
+        warnings.warn(f"{path}: {file_format} has no alpha channel; saving RGB", stacklevel=2)
+        image = image.convert("RGB")
     with atomic_write(path, "wb") as file:
         image.save(file, format=file_format)
 
@@ -98,18 +121,31 @@ def batches(jobs: list[Job], batch_size: int, failed: list[str]) -> Iterator[lis
             yield group[start : start + batch_size]
 
 
-def run_batch(model: Inpainter, jobs: list[Job], max_size: int | None, failed: list[str]) -> None:
+def open_pair(job: Job) -> tuple[Job, Image.Image, Image.Image]:
+    """The job's image and mask, read upright; a mask that does not fit is an error naming it."""
+    image, mask = open_image(job.image), open_image(job.mask)
+    check_mask_aspect(mask.size, image.size, what=f"mask {job.mask}")
+    return job, image, mask
+
+
+def run_batch(
+    model: Inpainter, jobs: list[Job], args: argparse.Namespace, failed: list[str]
+) -> None:
     """Read, inpaint and write one batch; files that cannot be read go to `failed`."""
     loaded = []
     for job in jobs:
         try:
-            loaded.append((job, open_image(job.image), open_image(job.mask)))
-        except (FileNotFoundError, ImageReadError) as error:
+            loaded.append(open_pair(job))
+        except (FileNotFoundError, ValueError) as error:  # ImageReadError is a ValueError
             failed.append(str(error))
     if not loaded:
         return
     results = model.inpaint_batch(
-        [image for _, image, _ in loaded], [mask for _, _, mask in loaded], max_size=max_size
+        [image for _, image, _ in loaded],
+        [mask for _, _, mask in loaded],
+        max_size=args.max_size,
+        strategy=args.strategy,
+        alpha=args.alpha,
     )
     for (job, _, _), result in zip(loaded, results, strict=True):
         save_image(result, job.out)
@@ -133,14 +169,33 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--model",
         default=None,
         help=f"a shipped model {available_models()} or a .safetensors path "
-        "(default: the best on docs/results.md, standard)",
+        f"(default: the best on docs/results.md, {default_model()})",
     )
-    parser.add_argument("--device", default="auto", help="auto | cpu | cuda")
+    parser.add_argument("--device", default="auto", help="auto | cpu | cuda | cuda:N | mps")
+    parser.add_argument(
+        "--strategy",
+        choices=STRATEGIES,
+        default="auto",
+        help="whole: the whole image through the network; crops: boxes around the holes only, "
+        f"each at most --max-size (default {WORKING_SIZE}) px; auto: crops for images over "
+        f"{WORKING_SIZE} px",
+    )
     parser.add_argument(
         "--max-size",
         type=int,
         default=None,
-        help="inpaint larger images at this longer side, paste the upscaled holes back",
+        help="longest side the network sees: larger images (whole) or crops are inpainted "
+        "downscaled and the upscaled holes pasted back",
+    )
+    parser.add_argument(
+        "--alpha",
+        choices=ALPHA_RULES,
+        default="keep",
+        help="images with transparency: keep the alpha and inpaint the colour under it, or "
+        "make fully transparent pixels holes (opaque result)",
+    )
+    parser.add_argument(
+        "--overwrite", action="store_true", help="allow an output to replace one of the inputs"
     )
     args = parser.parse_args(argv)
     one = [args.image, args.mask, args.out]
@@ -161,15 +216,31 @@ def main(argv: list[str] | None = None) -> None:
     failed: list[str] = []
     try:  # the inputs are checked before the model is loaded
         if args.image:
-            image, mask = open_image(args.image), open_image(args.mask)
-            model = load_pretrained(args.model, device=args.device)
-            save_image(model.inpaint(image, mask, max_size=args.max_size), args.out)
+            jobs = [Job(args.image, args.mask, args.out)]
         else:
             jobs = folder_jobs(args.input_dir, args.output_dir)
+        replaced = overwritten_inputs(jobs)
+        if replaced and not args.overwrite:
+            raise ValueError(
+                f"{len(replaced)} output(s) would replace an input (e.g. {replaced[0]}): choose "
+                "another output, or pass --overwrite"
+            )
+        from tqdm import tqdm
+
+        from inpaint.inference.inpainter import load_pretrained
+
+        if args.image:
+            _, image, mask = open_pair(jobs[0])
+            model = load_pretrained(args.model, device=args.device)
+            result = model.inpaint(
+                image, mask, max_size=args.max_size, strategy=args.strategy, alpha=args.alpha
+            )
+            save_image(result, args.out)
+        else:
             model = load_pretrained(args.model, device=args.device)
             with tqdm(total=len(jobs), unit="image") as progress:
                 for batch in batches(jobs, args.batch_size, failed):
-                    run_batch(model, batch, args.max_size, failed)
+                    run_batch(model, batch, args, failed)
                     progress.update(len(batch))
     except (FileNotFoundError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)

@@ -6,6 +6,9 @@
   [N, 1, H, W] per batch.
 
 Mask generators draw holes, so they return bool arrays [H, W] with True = hole.
+
+A mask may have another size than its image only by scale (it is then resized, nearest): another
+aspect ratio would put holes where nobody painted.
 """
 
 from __future__ import annotations
@@ -41,3 +44,16 @@ def known_from_holes(holes: np.ndarray) -> np.ndarray:
 def file_array_from_holes(holes: np.ndarray) -> np.ndarray:
     """bool [H, W], True = hole -> uint8 [H, W] for a mask file (255 = hole)."""
     return np.where(holes, FILE_HOLE_VALUE, 0).astype(np.uint8)
+
+
+def check_mask_aspect(
+    mask_size: tuple[int, int], image_size: tuple[int, int], what: str = "mask"
+) -> None:
+    """Raise ValueError if a mask of `mask_size` (W, H) cannot be resized to its image's
+    `image_size` (W, H) without stretching (aspect ratios more than 1% apart)."""
+    (w, h), (width, height) = mask_size, image_size
+    if abs((w / h) / (width / height) - 1) > 0.01:
+        raise ValueError(
+            f"{what} size {w}x{h} has another aspect ratio than its image's {width}x{height}: "
+            "draw the mask on the image as shown (EXIF orientation applied) at the same size"
+        )

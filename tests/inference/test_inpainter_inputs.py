@@ -89,23 +89,23 @@ def test_mask_without_holes_returns_the_input_unchanged_without_running_the_net(
     np.testing.assert_array_equal(np.asarray(pil), pixels)
 
 
-def test_all_hole_mask_gives_the_prediction_everywhere(tiny_model):
+def test_all_hole_mask_gives_the_prediction_everywhere_with_a_warning(tiny_model):
     pixels = _photo()
     holes = np.ones((H, W), dtype=bool)
-    result = tiny_model.inpaint(pixels, holes)
+    with pytest.warns(UserWarning, match="the mask covers the whole image"):
+        result = tiny_model.inpaint(pixels, holes)
     np.testing.assert_array_equal(result, _expected_holes(tiny_model, pixels, holes))
 
 
 @pytest.mark.parametrize(
     ("mode", "make"),
     [
-        ("RGBA", lambda p: Image.fromarray(np.dstack([p, np.full(p.shape[:2], 77, np.uint8)]))),
         ("L", lambda p: Image.fromarray(p[..., 0])),
         ("I;16", lambda p: Image.fromarray(p[..., 0].astype(np.uint16) * 257)),
         ("P", lambda p: Image.fromarray(p).quantize(16)),
     ],
 )
-def test_rgba_grey_16bit_and_palette_images_give_rgb(tiny_model, mode, make):
+def test_grey_16bit_and_palette_images_give_rgb(tiny_model, mode, make):
     image = make(_photo())
     assert image.mode == mode
     holes = _holes()
@@ -113,6 +113,49 @@ def test_rgba_grey_16bit_and_palette_images_give_rgb(tiny_model, mode, make):
     assert result.mode == "RGB" and result.size == (W, H)
     expected = np.asarray(image.convert("RGB")) if mode != "I;16" else _photo()[..., [0, 0, 0]]
     np.testing.assert_array_equal(np.asarray(result)[~holes], expected[~holes])
+
+
+def _with_alpha(pixels, alpha_value=77):
+    alpha = np.full(pixels.shape[:2], alpha_value, np.uint8)
+    alpha[:, :10] = 0  # a fully transparent band on the left
+    return np.dstack([pixels, alpha])
+
+
+@pytest.mark.parametrize("kind", ["pil", "numpy"])
+def test_alpha_keep_inpaints_the_colour_and_returns_the_alpha_unchanged(tiny_model, kind):
+    rgba = _with_alpha(_photo())
+    holes = _holes()
+    image = Image.fromarray(rgba) if kind == "pil" else rgba
+    result = tiny_model.inpaint(image, holes)  # alpha="keep" is the default
+    out = np.asarray(result)
+    if kind == "pil":
+        assert result.mode == "RGBA"
+    assert out.shape == (H, W, 4)
+    np.testing.assert_array_equal(out[..., 3], rgba[..., 3])
+    np.testing.assert_array_equal(out[..., :3], tiny_model.inpaint(rgba[..., :3], holes))
+
+
+def test_alpha_hole_fills_the_transparent_pixels_and_returns_an_opaque_image(tiny_model):
+    rgba = _with_alpha(_photo())
+    holes = _holes()
+    result = tiny_model.inpaint(Image.fromarray(rgba), holes, alpha="hole")
+    assert result.mode == "RGB"
+    transparent = rgba[..., 3] == 0
+    expected = tiny_model.inpaint(rgba[..., :3], holes | transparent)
+    np.testing.assert_array_equal(np.asarray(result), expected)
+    np.testing.assert_array_equal(
+        np.asarray(result)[~(holes | transparent)], rgba[..., :3][~(holes | transparent)]
+    )
+
+
+def test_palette_image_with_a_transparent_colour_has_an_alpha(tiny_model):
+    palette = Image.fromarray(_photo()).quantize(16)
+    palette.info["transparency"] = 0
+    result = tiny_model.inpaint(palette, _holes())
+    assert result.mode == "RGBA"
+    np.testing.assert_array_equal(
+        np.asarray(result)[..., 3], np.asarray(palette.convert("RGBA"))[..., 3]
+    )
 
 
 def test_16bit_png_file_and_uint16_array(tiny_model, tmp_path):
@@ -165,3 +208,90 @@ def test_batch_groups_images_by_size_and_matches_one_by_one(tiny_model, monkeypa
 def test_unusable_arrays_fail_with_a_message(tiny_model, image, mask, message):
     with pytest.raises(ValueError, match=message):
         tiny_model.inpaint(image, mask)
+
+
+def test_mask_of_another_aspect_ratio_is_an_error_naming_both_sizes(tiny_model):
+    with pytest.raises(ValueError, match=rf"mask size {W}x{H + 10} .* its image's {W}x{H}"):
+        tiny_model.inpaint(_photo(), np.zeros((H + 10, W), dtype=bool))
+
+
+@pytest.mark.parametrize(
+    ("image", "mask", "message"),
+    [
+        (torch.full((3, H, W), 200.0), torch.ones(1, H, W), r"in \[0, 1\], found \[200, 200\]"),
+        (np.full((H, W, 3), 255.0), np.zeros((H, W), bool), r"in \[0, 1\], found \[255, 255\]"),
+        (torch.full((3, H, W), float("nan")), torch.ones(1, H, W), "NaN or infinite"),
+        (np.full((H, W, 3), np.inf), np.zeros((H, W), bool), "NaN or infinite"),
+        (_photo(), np.full((H, W), 255.0), r"float mask .* found \[255, 255\]"),
+        (_photo(), torch.ones(H, W, dtype=torch.int64), r"bool \(True = hole\)"),
+    ],
+)
+def test_out_of_range_and_non_finite_values_are_rejected(tiny_model, image, mask, message):
+    with pytest.raises(ValueError, match=message):
+        tiny_model.inpaint(image, mask)
+
+
+def test_bool_masks_mean_true_is_hole_for_arrays_and_tensors(tiny_model):
+    pixels, holes = _photo(), _holes()
+    from_array = tiny_model.inpaint(pixels, holes)
+    from_tensor = tiny_model.inpaint(pixels, torch.from_numpy(holes))
+    from_uint8_tensor = tiny_model.inpaint(pixels, torch.from_numpy(file_array_from_holes(holes)))
+    np.testing.assert_array_equal(from_tensor, from_array)
+    np.testing.assert_array_equal(from_uint8_tensor, from_array)
+
+
+@pytest.mark.parametrize("strategy", ["crops", "auto"])
+def test_crops_strategy_runs_the_network_on_boxes_around_the_holes_only(
+    tiny_model, monkeypatch, strategy
+):
+    import inpaint.inference.inpainter as inpainter
+
+    monkeypatch.setattr(inpainter, "WORKING_SIZE", 100)  # "auto" takes crops above 100 px
+    monkeypatch.setattr(inpainter, "CROP_CONTEXT", 8)
+    pixels = _photo(160, 240)
+    holes = np.zeros((160, 240), dtype=bool)
+    holes[10:20, 10:20] = True
+    holes[120:130, 200:230] = True
+    seen = []
+    predict = tiny_model.predict
+    monkeypatch.setattr(tiny_model, "predict", lambda i, k: seen.append(i.shape) or predict(i, k))
+    result = tiny_model.inpaint(pixels, holes, strategy=strategy)
+    # on 16-px cells, hole 1 spans rows and columns 0..32, margin max(8, 32 // 2) -> 0..48;
+    # hole 2 spans rows 112..144 and columns 192..240, margin 24 -> rows 88..160, columns 168..240
+    assert sorted(shape[-2:] for shape in seen) == [(48, 48), (72, 72)]
+    np.testing.assert_array_equal(result[~holes], pixels[~holes])
+    assert not np.array_equal(result[holes], pixels[holes])
+    whole = tiny_model.inpaint(pixels, holes, strategy="whole")
+    assert seen[-1][-2:] == (160, 240)
+    assert np.abs(whole[holes].astype(int) - result[holes].astype(int)).mean() < 40
+
+
+def test_crops_larger_than_max_size_are_inpainted_downscaled(tiny_model, monkeypatch):
+    pixels, holes = _photo(64, 64), np.zeros((64, 64), dtype=bool)
+    holes[8:56, 8:56] = True
+    seen = []
+    predict = tiny_model.predict
+    monkeypatch.setattr(tiny_model, "predict", lambda i, k: seen.append(i.shape) or predict(i, k))
+    result = tiny_model.inpaint(pixels, holes, strategy="crops", max_size=32)
+    assert seen == [(1, 3, 32, 32)]
+    np.testing.assert_array_equal(result[~holes], pixels[~holes])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"strategy": "tiles"}, r"strategy must be one of \('auto', 'whole', 'crops'\)"),
+        ({"alpha": "drop"}, r"alpha must be one of \('keep', 'hole'\)"),
+        ({"max_size": 0}, "max_size must be a positive"),
+    ],
+)
+def test_bad_options_name_the_choices(tiny_model, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        tiny_model.inpaint(_photo(), _holes(), **kwargs)
+
+
+def test_bad_device_names_the_valid_choices(tiny_weights):
+    from inpaint.inference import load_pretrained
+
+    with pytest.raises(ValueError, match=r"auto, cpu, cuda, cuda:<index> or mps, got 'tpu'"):
+        load_pretrained(tiny_weights, device="tpu")

@@ -73,9 +73,9 @@ def test_folder_with_lama_naming_in_batches_of_one_size(tmp_path, tiny_weights, 
     calls = []  # (sizes, count) per batch
     inpaint_batch = Inpainter.inpaint_batch
 
-    def spy(self, images, masks, max_size=None):
+    def spy(self, images, masks, **options):
         calls.append(({image.size for image in images}, len(images)))
-        return inpaint_batch(self, images, masks, max_size)
+        return inpaint_batch(self, images, masks, **options)
 
     monkeypatch.setattr(Inpainter, "inpaint_batch", spy)
     args = ["--input-dir", str(source), "--output-dir", str(out), "--model", str(tiny_weights)]
@@ -138,3 +138,74 @@ def test_unknown_model_and_empty_folder_and_bad_arguments(tmp_path, capsys):
         ["--input-dir", str(tmp_path), "--output-dir", str(tmp_path / "o"), "--batch-size", "0"],
     )
     assert code == 2 and "--batch-size must be >= 1" in err
+
+
+def test_outputs_never_replace_inputs_without_overwrite(tmp_path, tiny_weights, capsys):
+    pixels, _ = _write_pair(tmp_path, "a", (20, 16), seed=0)
+    before = (tmp_path / "a.png").read_bytes()
+    folder = ["--input-dir", str(tmp_path), "--output-dir", str(tmp_path)]
+    code, err = _exit_message(capsys, [*folder, "--model", str(tiny_weights)])
+    assert code == 2 and f"1 output(s) would replace an input (e.g. {tmp_path / 'a.png'})" in err
+    single = ["--image", str(tmp_path / "a.png"), "--mask", str(tmp_path / "a_mask.png")]
+    code, err = _exit_message(capsys, [*single, "--out", str(tmp_path / "a_mask.png")])
+    assert code == 2 and "pass --overwrite" in err
+    assert (tmp_path / "a.png").read_bytes() == before
+    main([*folder, "--model", str(tiny_weights), "--overwrite"])
+    assert (tmp_path / "a.png").read_bytes() != before
+
+
+def test_photo_with_exif_orientation_is_inpainted_upright(tmp_path, tiny_weights):
+    stored = np.random.default_rng(0).integers(0, 256, size=(30, 40, 3), dtype=np.uint8)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # shown rotated 90 degrees clockwise: 30 x 40 (W x H) upright
+    Image.fromarray(stored).save(tmp_path / "phone.png", exif=exif)
+    upright = np.rot90(stored, k=-1)
+    holes = np.zeros((40, 30), dtype=bool)
+    holes[5:15, 3:12] = True  # drawn on the upright view
+    Image.fromarray(file_array_from_holes(holes)).save(tmp_path / "phone_mask.png")
+    out = tmp_path / "out.png"
+    main(
+        ["--image", str(tmp_path / "phone.png"), "--mask", str(tmp_path / "phone_mask.png")]
+        + ["--out", str(out), "--model", str(tiny_weights)]
+    )
+    result = np.asarray(Image.open(out))
+    assert result.shape == (40, 30, 3)
+    np.testing.assert_array_equal(result[~holes], upright[~holes])
+    assert not np.array_equal(result[holes], upright[holes])
+
+
+def test_transparent_png_keeps_its_alpha_or_fills_it(tmp_path, tiny_weights):
+    rgba = np.random.default_rng(0).integers(0, 256, size=(16, 20, 4), dtype=np.uint8)
+    rgba[..., 3] = 255
+    rgba[:, :4, 3] = 0  # a transparent band
+    Image.fromarray(rgba).save(tmp_path / "logo.png")
+    holes = np.zeros((16, 20), dtype=bool)
+    holes[4:8, 10:14] = True
+    Image.fromarray(file_array_from_holes(holes)).save(tmp_path / "logo_mask.png")
+    args = ["--image", str(tmp_path / "logo.png"), "--mask", str(tmp_path / "logo_mask.png")]
+    args += ["--model", str(tiny_weights)]
+    main([*args, "--out", str(tmp_path / "kept.png")])
+    kept = Image.open(tmp_path / "kept.png")
+    assert kept.mode == "RGBA"
+    np.testing.assert_array_equal(np.asarray(kept)[..., 3], rgba[..., 3])
+    main([*args, "--out", str(tmp_path / "filled.png"), "--alpha", "hole"])
+    filled = np.asarray(Image.open(tmp_path / "filled.png"))
+    assert filled.shape == (16, 20, 3)
+    assert not np.array_equal(filled[:, :4], rgba[:, :4, :3])
+    with pytest.warns(UserWarning, match="JPEG has no alpha channel"):
+        main([*args, "--out", str(tmp_path / "kept.jpg")])
+    assert Image.open(tmp_path / "kept.jpg").mode == "RGB"
+
+
+def test_mask_of_another_aspect_ratio_is_skipped_naming_the_file(tmp_path, tiny_weights, capsys):
+    _write_pair(tmp_path / "in", "good", (20, 16), seed=0)
+    _write_pair(tmp_path / "in", "bad", (20, 16), seed=1)
+    Image.new("L", (20, 10), 255).save(tmp_path / "in" / "bad_mask.png")
+    args = ["--input-dir", str(tmp_path / "in"), "--output-dir", str(tmp_path / "out")]
+    code, err = _exit_message(capsys, [*args, "--model", str(tiny_weights)])
+    mask = tmp_path / "in" / "bad_mask.png"
+    assert (
+        code == 2
+        and f"mask {mask} size 20x10 has another aspect ratio than its image's 20x16" in err
+    )
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["good.png"]
