@@ -2,11 +2,13 @@
 
     python scripts/export_pretrained.py logs/runs/<run>            # -> inpaint/weights/<block>.*
     python scripts/export_pretrained.py logs/runs/<run> --name gated --which last
+    python scripts/export_pretrained.py logs/runs/<run> --force   # replace the shipped model
 
 Writes ``<name>.safetensors`` (float16, at most --max-mb) and ``<name>.json``: the generator
 config, the data and its terms, the training config and overrides, steps, wall time and
 validation metrics. The default checkpoint is ``last``: with a fixed step budget it needs no
-choice made on the held-out images, which the evaluation reuses (``best`` would).
+choice made on the held-out images, which the evaluation reuses (``best`` would). Existing
+weights (a shipped model, by default) are replaced only with ``--force``.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--max-mb", type=float, default=8.0, help="refuse larger weights")
     parser.add_argument("--data", default=BSDS_DATA, help="what the model was trained on")
     parser.add_argument("--data-terms", default=BSDS_TERMS, help="the terms of that data")
+    parser.add_argument("--force", action="store_true", help="replace existing weights")
     return parser.parse_args(argv)
 
 
@@ -52,6 +55,11 @@ def main(argv: list[str] | None = None) -> None:
         cfg = load_run_config(args.run_dir)
         name = args.name or BlockSpec.parse(generator_config(cfg)["block"]).name
         path = args.out_dir / f"{name}.safetensors"
+        if path.exists() and not args.force:
+            raise ValueError(
+                f"{path} exists{' (a shipped model)' if args.out_dir == SHIPPED_DIR else ''}; "
+                "pass --force to replace it, or choose --name / --out-dir"
+            )
         card = export_run(
             args.run_dir,
             path,

@@ -112,10 +112,16 @@ def export_run(
     run_dir = Path(run_dir)
     cfg = load_run_config(run_dir)
     checkpoint_path = find_checkpoint(run_dir, which)
-    checkpoint = torch.load(checkpoint_path, map_location="cpu", weights_only=True)
+    try:
+        checkpoint = torch.load(checkpoint_path, map_location="cpu", weights_only=True)
+        generator_state = checkpoint["state_dict"]
+    except Exception as error:  # torch raises several types for files it cannot read
+        raise ValueError(
+            f"{checkpoint_path} is not a readable training checkpoint ({type(error).__name__})"
+        ) from error
     state = {
         k[len(GENERATOR_PREFIX) :]: v
-        for k, v in checkpoint["state_dict"].items()
+        for k, v in generator_state.items()
         if k.startswith(GENERATOR_PREFIX)
     }
     config = generator_config(cfg)

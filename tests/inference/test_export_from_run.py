@@ -68,6 +68,20 @@ def test_exported_run_loads_and_predicts_like_its_checkpoint(make_cfg, tmp_path,
     assert "over the limit" in capsys.readouterr().err
     assert not (out / "big.safetensors").exists() and not (out / "big.json").exists()
 
+    before = weights.read_bytes()
+    with pytest.raises(SystemExit):
+        export([str(run), "--out-dir", str(out), "--which", "best"])
+    assert f"{weights} exists; pass --force to replace it" in capsys.readouterr().err
+    assert weights.read_bytes() == before
+    export([str(run), "--out-dir", str(out), "--which", "best", "--force"])
+    assert json.loads(card_path.read_text())["checkpoint"]["file"].startswith("best-")
+
+    truncated = tmp_path / "truncated.ckpt"
+    truncated.write_bytes((run / "checkpoints" / "last.ckpt").read_bytes()[:100])
+    with pytest.raises(SystemExit):
+        export([str(run), "--out-dir", str(out), "--name", "t", "--which", str(truncated)])
+    assert f"{truncated} is not a readable training checkpoint" in capsys.readouterr().err
+
     best = export_run(run, tmp_path / "best.safetensors", which="best")
     assert best["checkpoint"]["file"].startswith("best-")
     assert best["validation_metrics"]["val/psnr"] == pytest.approx(summary["metrics"]["val/psnr"])
