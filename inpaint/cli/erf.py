@@ -211,16 +211,23 @@ def load_pretrained_generators(specs: str) -> dict[str, UNetGenerator]:
     """``"standard,x.safetensors"`` -> ``{"standard": ..., "x": ...}``, generators in eval mode.
 
     Raises:
-        InspectError: a name is neither shipped nor a file, or a file does not load (the
-            loader's message, which lists the shipped names).
+        InspectError: a name is neither shipped nor a file, a file does not load (the loader's
+            message, which lists the shipped names), or two models have one name (their
+            pictures would overwrite each other).
     """
-    generators = {}
+    generators, sources = {}, {}
     for spec in (s for s in specs.split(",") if s):
         try:
             generator, card = load_generator(spec)
         except (FileNotFoundError, ValueError) as error:
             raise InspectError(f"--pretrained {spec!r}: {error}") from error
-        generators[str(card.get("name", Path(spec).stem))] = generator
+        name = str(card.get("name", Path(spec).stem))
+        if name in sources:
+            raise InspectError(
+                f"--pretrained {sources[name]!r} and {spec!r} are both named {name!r} (their "
+                "cards' 'name', else the file name): measure them in separate runs or rename one"
+            )
+        generators[name], sources[name] = generator, spec
     return generators
 
 

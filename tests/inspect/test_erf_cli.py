@@ -104,3 +104,16 @@ def test_erf_rejects_an_image_size_the_pretrained_model_cannot_take(tmp_path, ca
         )
     assert exit_info.value.code == 2
     assert "--image-size 36 must be a multiple of 8" in capsys.readouterr().err
+
+
+def test_erf_refuses_two_models_of_one_name_naming_both(tmp_path, capsys):
+    kwargs = dict(block="standard", widths=[8, 16], context_dilations=[])
+    for file in ("a", "b"):
+        card = {"generator": kwargs, "name": "mine"}
+        save_generator(UNetGenerator(**kwargs), card, tmp_path / f"{file}.safetensors")
+    a, b = tmp_path / "a.safetensors", tmp_path / "b.safetensors"
+    with pytest.raises(SystemExit) as exit_info:
+        erf.main(["--variants", "", "--pretrained", f"{a},{b}", *quick(tmp_path / "out")])
+    assert exit_info.value.code == 2
+    assert f"--pretrained '{a}' and '{b}' are both named 'mine'" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
