@@ -18,18 +18,7 @@ import shlex
 import sys
 from pathlib import Path
 
-import torch
-from tqdm import tqdm
-
 from inpaint.data.sample_photos import VAL_PHOTOS
-from inpaint.evaluation.baselines import opencv_baselines
-from inpaint.evaluation.chart import metric_chart
-from inpaint.evaluation.grid import example_grid
-from inpaint.evaluation.images import FITS, load_square, select_files
-from inpaint.evaluation.methods import NetworkMethod
-from inpaint.evaluation.report import json_report, markdown_report
-from inpaint.evaluation.runner import ALL, evaluate
-from inpaint.inference.inpainter import pick_device
 from inpaint.inference.shipped import available_models
 from inpaint.utils import atomic_write
 
@@ -56,7 +45,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     images.add_argument("--size", type=int, default=256, help="side of the square images")
     images.add_argument(
         "--fit",
-        choices=FITS,
+        choices=("resize", "crop"),
         default="resize",
         help="resize: shorter side to --size, then centre crop (as training's validation); "
         "crop: centre crop at full resolution",
@@ -97,6 +86,19 @@ def describe_images(args: argparse.Namespace, count: int) -> str:
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     args = parse_args(argv)
+    # imported once the arguments are valid: --help and argument errors come back at once
+    import torch
+    from tqdm import tqdm
+
+    from inpaint.evaluation.baselines import opencv_baselines
+    from inpaint.evaluation.chart import metric_chart
+    from inpaint.evaluation.grid import example_grid
+    from inpaint.evaluation.images import load_square, select_files
+    from inpaint.evaluation.methods import NetworkMethod
+    from inpaint.evaluation.report import json_report, markdown_report
+    from inpaint.evaluation.runner import ALL, evaluate
+    from inpaint.inference.inpainter import pick_device
+
     notes = []
     try:
         files = select_files(args.root, args.val_count, args.seed)

@@ -18,8 +18,6 @@ import json
 import sys
 from collections.abc import Sequence
 
-from inpaint.inspect.config import InspectError, build_generator, config_image_size
-from inpaint.inspect.summary import summarize
 from inpaint.utils import ConfigError, compose_train_config
 
 
@@ -39,6 +37,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> None:
     """Print the summary to stdout; a bad override or config exits with status 2."""
     args = parse_args(argv)
+    # imported once the arguments are valid: --help and argument errors come back at once
+    from inpaint.inspect.config import InspectError, build_generator, config_image_size
+    from inpaint.inspect.summary import summarize
+
     try:
         cfg = compose_train_config(args.overrides)
         generator = build_generator(cfg)
