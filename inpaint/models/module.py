@@ -1,13 +1,16 @@
 """LightningModule that trains a `UNetGenerator`, optionally against an SN-PatchGAN.
 
 Optimisation is manual (one code path with or without a discriminator) so that a non-finite
-loss can be caught before it touches the weights. Note Lightning's ``global_step`` counts
-optimizer steps: with a discriminator it advances by 2 per batch.
+loss can be caught before it touches the weights; the module therefore accumulates gradients
+and clips them itself (Lightning's ``accumulate_grad_batches`` and ``gradient_clip_val`` work
+only with automatic optimisation). Note Lightning's ``global_step`` counts optimizer steps:
+with a discriminator it advances by 2 per optimizer step of the generator.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -39,8 +42,11 @@ class InpaintModule(L.LightningModule):
         optimizer: ``params -> Optimizer`` (a Hydra ``_partial_``) for the generator.
         scheduler: optional ``(optimizer, total_steps) -> LRScheduler``, stepped every batch.
         discriminator, discriminator_optimizer: optional SN-PatchGAN and its optimizer.
-        nonfinite_loss: ``skip`` logs the step and leaves the weights untouched; ``stop`` raises.
+        nonfinite_loss: ``skip`` logs the batch and leaves its gradient out (with no
+            accumulation: no optimizer step, weights untouched); ``stop`` raises.
         gradient_clip_norm: optional max gradient norm for the generator.
+        accumulate_grad_batches: batches whose gradients add up to one optimizer step (each
+            loss scaled by 1/N); the last batch of an epoch always ends a step.
         num_logged_images: validation samples shown in the TensorBoard image grid.
         channels_last: keep the generator's weights channels-last (NHWC), which makes oneDNN
             (CPU) and cuDNN (with AMP) convolutions faster; results are the same.
@@ -56,6 +62,7 @@ class InpaintModule(L.LightningModule):
         discriminator_optimizer: OptimizerFactory | None = None,
         nonfinite_loss: str = "skip",
         gradient_clip_norm: float | None = None,
+        accumulate_grad_batches: int = 1,
         num_logged_images: int = 6,
         channels_last: bool = True,
     ) -> None:
@@ -63,6 +70,10 @@ class InpaintModule(L.LightningModule):
         if nonfinite_loss not in NONFINITE_POLICIES:
             raise ValueError(
                 f"nonfinite_loss must be one of {NONFINITE_POLICIES}, got {nonfinite_loss!r}"
+            )
+        if not (isinstance(accumulate_grad_batches, int) and accumulate_grad_batches >= 1):
+            raise ValueError(
+                f"accumulate_grad_batches must be an integer >= 1, got {accumulate_grad_batches!r}"
             )
         if (discriminator is None) == loss.uses_adversarial:
             raise ValueError(
@@ -81,6 +92,9 @@ class InpaintModule(L.LightningModule):
         self.discriminator_optimizer_factory = discriminator_optimizer
         self.nonfinite_loss = nonfinite_loss
         self.gradient_clip_norm = gradient_clip_norm
+        self.accumulate_grad_batches = accumulate_grad_batches
+        # batches whose gradient each optimizer holds for its next step
+        self._pending = {"generator": 0, "discriminator": 0}
         self.num_logged_images = num_logged_images
         if channels_last:
             self.generator.to(memory_format=torch.channels_last)
@@ -98,8 +112,21 @@ class InpaintModule(L.LightningModule):
             optimizers.append(self.discriminator_optimizer_factory(self.discriminator.parameters()))
         if self.scheduler_factory is None:
             return optimizers
-        total_steps = int(self.trainer.estimated_stepping_batches)
+        total_steps = self._generator_steps(len(optimizers))
         return optimizers, [self.scheduler_factory(optimizers[0], total_steps=total_steps)]
+
+    def _generator_steps(self, num_optimizers: int) -> int | float:
+        """Optimizer steps of the generator in the whole fit: Lightning's estimate, which
+        counts batches when its own accumulation is off, in steps of this module's
+        accumulation; ``max_steps`` counts the steps of every optimizer."""
+        trainer = self.trainer
+        estimate = trainer.estimated_stepping_batches  # sets up the train data if needed
+        max_steps = math.ceil(trainer.max_steps / num_optimizers)
+        if trainer.max_epochs == -1 or math.isinf(trainer.num_training_batches):
+            return max_steps if trainer.max_steps != -1 else estimate
+        per_epoch = math.ceil(trainer.num_training_batches / self.accumulate_grad_batches)
+        steps = per_epoch * max(trainer.max_epochs, 1)
+        return min(steps, max_steps) if trainer.max_steps != -1 else steps
 
     def _all_finite(self, value: Tensor) -> bool:
         """True when `value` is finite on every process (all processes must skip together)."""
@@ -111,47 +138,81 @@ class InpaintModule(L.LightningModule):
         message = f"non-finite {what} at step {self.global_step} ({described})"
         if self.nonfinite_loss == "stop":
             raise FloatingPointError(message + "; stopping (nonfinite_loss=stop)")
-        log.warning("%s; step skipped, weights unchanged (nonfinite_loss=skip)", message)
+        log.warning("%s; batch skipped, its gradient left out (nonfinite_loss=skip)", message)
         self.nonfinite_steps += 1
         self.log("train/nonfinite_steps", float(self.nonfinite_steps), on_step=True)
 
-    def _step(self, optimizer, loss: Tensor, clip: bool = False) -> None:
-        optimizer.zero_grad(set_to_none=True)
-        self.manual_backward(loss)
+    def _backward(self, network: str, loss: Tensor) -> None:
+        """Adds this batch's share to the gradient of `network`'s next optimizer step."""
+        self.manual_backward(loss / self.accumulate_grad_batches)
+        self._pending[network] += 1
+
+    def _step(self, network: str, optimizer, clip: bool = False) -> bool:
+        """One optimizer step of `network` on its accumulated gradient, unless every batch
+        since the last step was skipped; returns whether it stepped."""
+        if not self._pending[network]:
+            return False
         if clip and self.gradient_clip_norm:
             self.clip_gradients(optimizer, gradient_clip_val=self.gradient_clip_norm)
         optimizer.step()
+        optimizer.zero_grad(set_to_none=True)
+        self._pending[network] = 0
+        return True
+
+    def _ends_optimizer_step(self, batch_idx: int) -> bool:
+        """True for the last batch of an accumulation (or of the epoch)."""
+        trainer = self.trainer
+        return (
+            (batch_idx + 1) % self.accumulate_grad_batches == 0
+            or trainer.is_last_batch
+            or batch_idx + 1 >= trainer.num_training_batches
+        )
+
+    def on_validation_model_zero_grad(self) -> None:
+        # Lightning clears the gradients before validating; keep a half-accumulated step's
+        if not any(self._pending.values()):
+            super().on_validation_model_zero_grad()
 
     def training_step(self, batch: dict[str, Tensor], batch_idx: int) -> None:
         image, mask = batch["image"], batch["mask"]
         optimizers = self.optimizers()
         optimizers = optimizers if isinstance(optimizers, list) else [optimizers]
+        step_now = self._ends_optimizer_step(batch_idx)
         prediction = self.generator(image, mask)
         blended = image * mask + prediction * (1 - mask)
 
-        fake_scores = None
+        fake_scores, skipped = None, False
         if self.discriminator is not None:
             d_loss = discriminator_hinge_loss(
                 self.discriminator(image, mask), self.discriminator(blended.detach(), mask)
             )
-            if not self._all_finite(d_loss):
+            if self._all_finite(d_loss):
+                self._backward("discriminator", d_loss)
+                self.log("train/d_hinge", d_loss, on_step=True, on_epoch=False)
+            else:
                 self._handle_nonfinite("discriminator loss", {"d_hinge": d_loss})
-                return
-            self._step(optimizers[1], d_loss)
-            self.log("train/d_hinge", d_loss, on_step=True, on_epoch=False)
-            fake_scores = self.discriminator(blended, mask)
+                skipped = True
+            if step_now:
+                self._step("discriminator", optimizers[1])
+            if not skipped:
+                # frozen: the generator's loss must not add to the discriminator's gradient
+                self.discriminator.requires_grad_(False)
+                fake_scores = self.discriminator(blended, mask)
+                self.discriminator.requires_grad_(True)
 
-        total, terms = self.loss(prediction, blended, image, mask, fake_scores)
-        if not self._all_finite(total):
-            self._handle_nonfinite("loss", {"total": total, **terms})
-            return
-        self._step(optimizers[0], total, clip=True)
-        scheduler = self.lr_schedulers()
-        if scheduler is not None:
-            scheduler.step()
-        batch_size = image.shape[0]
-        self.log("train/loss", total, prog_bar=True, batch_size=batch_size)
-        self.log_dict({f"train/{k}": v for k, v in terms.items()}, batch_size=batch_size)
+        if not skipped:
+            total, terms = self.loss(prediction, blended, image, mask, fake_scores)
+            if self._all_finite(total):
+                self._backward("generator", total)
+                batch_size = image.shape[0]
+                self.log("train/loss", total, prog_bar=True, batch_size=batch_size)
+                self.log_dict({f"train/{k}": v for k, v in terms.items()}, batch_size=batch_size)
+            else:
+                self._handle_nonfinite("loss", {"total": total, **terms})
+        if step_now and self._step("generator", optimizers[0], clip=True):
+            scheduler = self.lr_schedulers()
+            if scheduler is not None:
+                scheduler.step()
 
     def validation_step(self, batch: dict[str, Tensor], batch_idx: int) -> None:
         image, mask = batch["image"], batch["mask"]

@@ -17,6 +17,7 @@ from inpaint.layers import count_params
 from inpaint.models import InpaintModule
 from inpaint.training.init_from import generator_config, initialize_generator
 from inpaint.training.throughput import ImagesPerSecond
+from inpaint.training.trainer import accumulate_grad_batches, build_trainer
 from inpaint.utils import ConfigError, atomic_write, constructor_error
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ def build_module(cfg: DictConfig) -> InpaintModule:
         ),
         nonfinite_loss=model.nonfinite_loss,
         gradient_clip_norm=model.gradient_clip_norm,
+        accumulate_grad_batches=accumulate_grad_batches(cfg),
         num_logged_images=model.num_logged_images,
         channels_last=model.channels_last,
     )
@@ -78,11 +80,11 @@ def hyperparameters(cfg: DictConfig) -> dict[str, Any]:
 def train(cfg: DictConfig) -> dict[str, Any]:
     """Train as configured; returns (and writes to ``<output_dir>/summary.json``) the run's
     wall time, images/s and final validation metrics."""
-    L.seed_everything(cfg.seed, workers=True)
-    module, datamodule = build(cfg)
     callbacks = [instantiate(c) for c in (cfg.get("callbacks") or {}).values()]
     logger = instantiate(cfg.logger) if cfg.get("logger") else False
-    trainer: L.Trainer = instantiate(cfg.trainer, callbacks=callbacks, logger=logger)
+    trainer = build_trainer(cfg, callbacks=callbacks, logger=logger)
+    L.seed_everything(cfg.seed, workers=True)
+    module, datamodule = build(cfg)
 
     start = time.perf_counter()
     with warnings.catch_warnings():
