@@ -1,6 +1,7 @@
-"""Training plumbing: atomic checkpoint writes, throughput logging, config-to-objects."""
+"""Training plumbing: config-to-objects, resuming, atomic checkpoint writes, callbacks."""
 
 from inpaint.training.checkpoint_io import AtomicCheckpointIO
+from inpaint.training.final_validation import ValidateAtEnd
 from inpaint.training.throughput import ImagesPerSecond
 
-__all__ = ["AtomicCheckpointIO", "ImagesPerSecond"]
+__all__ = ["AtomicCheckpointIO", "ImagesPerSecond", "ValidateAtEnd"]

@@ -1,4 +1,4 @@
-"""TensorBoard content, checkpoints and resuming, in-process."""
+"""TensorBoard content, checkpoints, the final validation and resuming, in-process."""
 
 import json
 from pathlib import Path
@@ -62,3 +62,14 @@ def test_checkpoints_and_resume_continue_the_step_count(make_cfg, tmp_path):
     state = torch.load(checkpoints / "last.ckpt", map_location="cpu", weights_only=True)
     assert state["global_step"] == 4
     assert state["lr_schedulers"][0]["last_epoch"] == 4
+
+
+def test_a_run_ending_within_an_epoch_validates_at_its_last_step(make_cfg, tmp_path):
+    run = tmp_path / "run"
+    # 4 batches per epoch, 3 steps: no scheduled validation before the end
+    summary = train(
+        make_cfg("data.train_samples_per_epoch=8", "trainer.max_steps=3", output_dir=run)
+    )
+    assert summary["global_step"] == 3 and summary["metrics"]["val/psnr"] > 0
+    (best,) = (run / "checkpoints").glob("best-*.ckpt")
+    assert best.name == "best-epoch000-step000003.ckpt"
