@@ -6,6 +6,7 @@ import json
 import logging
 import time
 import warnings
+from pathlib import Path
 from typing import Any
 
 import lightning as L
@@ -15,7 +16,9 @@ from omegaconf import DictConfig, OmegaConf
 
 from inpaint.layers import count_params
 from inpaint.models import InpaintModule
+from inpaint.training.hparams import TensorBoardHparams
 from inpaint.training.init_from import generator_config, initialize_generator
+from inpaint.training.summary_flops import count_flops_in_model_summary
 from inpaint.training.throughput import ImagesPerSecond
 from inpaint.training.trainer import accumulate_grad_batches, build_trainer
 from inpaint.utils import ConfigError, atomic_write, constructor_error
@@ -64,6 +67,7 @@ def build(cfg: DictConfig) -> tuple[InpaintModule, L.LightningDataModule]:
         )
     if cfg.model.get("init_from"):  # reads the weights: after the checks that need none
         initialize_generator(module.generator, cfg)
+    count_flops_in_model_summary(module, cfg.data.image_size)
     return module, datamodule
 
 
@@ -81,10 +85,14 @@ def train(cfg: DictConfig) -> dict[str, Any]:
     """Train as configured; returns (and writes to ``<output_dir>/summary.json``) the run's
     wall time, images/s and final validation metrics."""
     callbacks = [instantiate(c) for c in (cfg.get("callbacks") or {}).values()]
+    callbacks.append(TensorBoardHparams(hyperparameters(cfg), FINAL_METRICS))
     logger = instantiate(cfg.logger) if cfg.get("logger") else False
     trainer = build_trainer(cfg, callbacks=callbacks, logger=logger)
     L.seed_everything(cfg.seed, workers=True)
     module, datamodule = build(cfg)
+    run_dir = Path(cfg.paths.output_dir).absolute()
+    if trainer.is_global_zero:
+        log.info("run folder: %s", run_dir)
 
     start = time.perf_counter()
     with warnings.catch_warnings():
@@ -107,11 +115,8 @@ def train(cfg: DictConfig) -> dict[str, Any]:
         "metrics": metrics,
     }
     if trainer.is_global_zero:
-        if logger:
-            final = {k: metrics[k] for k in FINAL_METRICS if k in metrics}
-            trainer.logger.log_hyperparams(hyperparameters(cfg), final, step=trainer.global_step)
-            trainer.logger.finalize("success")
-        with atomic_write(f"{cfg.paths.output_dir}/summary.json", "w") as file:
+        with atomic_write(run_dir / "summary.json", "w") as file:
             json.dump(summary, file, indent=2)
         log.info("run summary: %s", json.dumps(summary))
+        log.info("run folder: %s (summary.json, checkpoints/, TensorBoard events)", run_dir)
     return summary

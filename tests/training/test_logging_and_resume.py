@@ -1,12 +1,17 @@
-"""TensorBoard content, checkpoints, the final validation and resuming, in-process."""
+"""TensorBoard content, model summary, checkpoints, the final validation and resuming,
+in-process."""
 
 import json
 from pathlib import Path
 
+import pytest
 import torch
+from lightning.pytorch.utilities.model_summary import ModelSummary
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
-from inpaint.training.run import train
+from inpaint.layers import count_flops
+from inpaint.models import InpaintModule
+from inpaint.training.run import FINAL_METRICS, build, train
 
 
 def _events(run_dir: Path) -> EventAccumulator:
@@ -73,3 +78,24 @@ def test_a_run_ending_within_an_epoch_validates_at_its_last_step(make_cfg, tmp_p
     assert summary["global_step"] == 3 and summary["metrics"]["val/psnr"] > 0
     (best,) = (run / "checkpoints").glob("best-*.ckpt")
     assert best.name == "best-epoch000-step000003.ckpt"
+
+
+def test_hparams_are_logged_when_fit_starts(make_cfg, tmp_path, monkeypatch):
+    def killed(self, batch, batch_idx):
+        raise RuntimeError("killed")
+
+    monkeypatch.setattr(InpaintModule, "training_step", killed)
+    run = tmp_path / "run"
+    with pytest.raises(RuntimeError, match="killed"):
+        train(make_cfg(output_dir=run))
+    plugins = _events(run).PluginTagToContent("hparams")
+    assert b"model/block/name" in plugins["_hparams_/session_start_info"]
+    assert all(tag.encode() in plugins["_hparams_/experiment"] for tag in FINAL_METRICS)
+    assert "_hparams_/session_end_info" not in plugins
+
+
+@pytest.mark.parametrize("block", ["fourier", "deformable"])
+def test_the_model_summary_counts_every_blocks_flops(make_cfg, block):
+    module, _ = build(make_cfg(f"model/block={block}"))
+    expected = count_flops(module.generator, (1, 3, 32, 32), (1, 1, 32, 32))
+    assert ModelSummary(module).total_flops == expected > 0
