@@ -18,6 +18,14 @@ from inpaint.layers import count_params
 from inpaint.models import InpaintModule
 from inpaint.training.hparams import TensorBoardHparams
 from inpaint.training.init_from import generator_config, initialize_generator
+from inpaint.training.resume_checkpoint import find_checkpoint, read_checkpoint
+from inpaint.training.resume_config import (
+    RunConfigInCheckpoint,
+    command_line_overrides,
+    record_config,
+    resumed_config,
+    saved_run,
+)
 from inpaint.training.summary_flops import count_flops_in_model_summary
 from inpaint.training.throughput import ImagesPerSecond
 from inpaint.training.trainer import accumulate_grad_batches, build_trainer
@@ -52,8 +60,9 @@ def build_module(cfg: DictConfig) -> InpaintModule:
     )
 
 
-def build(cfg: DictConfig) -> tuple[InpaintModule, L.LightningDataModule]:
-    """Module and data module, with every config check done before anything is trained."""
+def build(cfg: DictConfig, resuming: bool = False) -> tuple[InpaintModule, L.LightningDataModule]:
+    """Module and data module, with every config check done before anything is trained.
+    `resuming`: the weights come from the checkpoint, so ``model.init_from``'s are not read."""
     try:
         datamodule = instantiate(cfg.data, mask_generator=instantiate(cfg.mask))
         module = build_module(cfg)
@@ -65,7 +74,7 @@ def build(cfg: DictConfig) -> tuple[InpaintModule, L.LightningDataModule]:
             f"data.image_size={cfg.data.image_size} must be divisible by {multiple} "
             f"(2 ** {len(module.generator.widths) - 1} downsamplings of model.generator.widths)"
         )
-    if cfg.model.get("init_from"):  # reads the weights: after the checks that need none
+    if cfg.model.get("init_from") and not resuming:  # after the checks that need no weights
         initialize_generator(module.generator, cfg)
     count_flops_in_model_summary(module, cfg.data.image_size)
     return module, datamodule
@@ -81,15 +90,35 @@ def hyperparameters(cfg: DictConfig) -> dict[str, Any]:
     }
 
 
+def resume(cfg: DictConfig) -> tuple[DictConfig, Path | None, list[str]]:
+    """(config, checkpoint, overrides) of this run: with ``ckpt_path`` the checked checkpoint
+    and the run's saved config with this command line's changes (`resumed_config`)."""
+    overrides = command_line_overrides()
+    path = find_checkpoint(cfg)
+    if path is None:
+        return cfg, None, overrides
+    saved = saved_run(read_checkpoint(path), path)
+    if saved is None:
+        log.warning("%s holds no saved run config: resuming with this command line's", path)
+        return cfg, path, overrides
+    cfg, overrides = resumed_config(cfg, saved)
+    record_config(cfg)
+    return cfg, path, overrides
+
+
 def train(cfg: DictConfig) -> dict[str, Any]:
-    """Train as configured; returns (and writes to ``<output_dir>/summary.json``) the run's
-    wall time, images/s and final validation metrics."""
+    """Train as configured (resuming from ``ckpt_path``); returns (and writes to
+    ``<output_dir>/summary.json``) the run's wall time, images/s and final validation metrics."""
+    cfg, checkpoint, overrides = resume(cfg)
     callbacks = [instantiate(c) for c in (cfg.get("callbacks") or {}).values()]
-    callbacks.append(TensorBoardHparams(hyperparameters(cfg), FINAL_METRICS))
+    callbacks += [
+        TensorBoardHparams(hyperparameters(cfg), FINAL_METRICS),
+        RunConfigInCheckpoint(cfg, overrides),
+    ]
     logger = instantiate(cfg.logger) if cfg.get("logger") else False
     trainer = build_trainer(cfg, callbacks=callbacks, logger=logger)
     L.seed_everything(cfg.seed, workers=True)
-    module, datamodule = build(cfg)
+    module, datamodule = build(cfg, resuming=checkpoint is not None)
     run_dir = Path(cfg.paths.output_dir).absolute()
     if trainer.is_global_zero:
         log.info("run folder: %s", run_dir)
@@ -98,7 +127,7 @@ def train(cfg: DictConfig) -> dict[str, Any]:
     with warnings.catch_warnings():
         # Lightning nags about a test-only "pre-optimization state" under manual optimization.
         warnings.filterwarnings("ignore", message=".*pre-optimization state.*")
-        trainer.fit(module, datamodule=datamodule, ckpt_path=cfg.ckpt_path)
+        trainer.fit(module, datamodule=datamodule, ckpt_path=checkpoint)
     wall_time = time.perf_counter() - start
 
     metrics = {k: float(v) for k, v in trainer.callback_metrics.items() if k.startswith("val")}

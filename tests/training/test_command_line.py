@@ -108,3 +108,37 @@ def test_bad_config_on_the_command_line_exits_2_with_the_message(tmp_path):
     )
     assert result.returncode == 2
     assert "config error" in result.stderr and "sparkly" in result.stderr
+
+
+@pytest.mark.slow
+def test_resume_restores_the_runs_config_and_keeps_its_record(tmp_path):
+    run_dir = tmp_path / "run"
+    first = [*TINY, "model/block=dilated", "trainer.max_epochs=-1", "trainer.max_steps=2"]
+    result = run([*first, f"hydra.run.dir={run_dir}"], tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    record = (run_dir / ".hydra" / "config.yaml").read_bytes()
+
+    result = run([f"hydra.run.dir={run_dir}", "ckpt_path=last", "trainer.max_steps=4"], tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    summary = json.loads((run_dir / "summary.json").read_text())
+    assert (summary["block"], summary["global_step"]) == ("dilated", 4)
+    assert (run_dir / ".hydra" / "config.yaml").read_bytes() == record
+    (attempt,) = (run_dir / ".hydra").glob("resume-*/config.yaml")
+    assert "max_steps: 4" in attempt.read_text() and "name: dilated" in attempt.read_text()
+
+    result = run([f"hydra.run.dir={run_dir}", "ckpt_path=last", "model/block=gated"], tmp_path)
+    assert result.returncode == 2
+    assert "model.block.name (saved 'dilated', given 'gated')" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_bad_checkpoint_is_one_line_and_exit_status_2(tmp_path):
+    notes = tmp_path / "notes.ckpt"
+    notes.write_text("not a checkpoint")
+    result = run([f"ckpt_path={notes}", f"hydra.run.dir={tmp_path / 'run'}"], tmp_path, 120)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"config error: ckpt_path={notes}: not a torch checkpoint (no complete zip archive as "
+        "torch.save writes: truncated, or another format); expected a .ckpt that "
+        "scripts/train.py wrote (checkpoints/last.ckpt or best-*.ckpt)"
+    ]
