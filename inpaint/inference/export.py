@@ -3,7 +3,8 @@
 A run directory is what ``scripts/train.py`` writes: Hydra's ``.hydra/config.yaml``,
 ``checkpoints/{last,best-*}.ckpt``, TensorBoard event files and, once training ends,
 ``summary.json``. Runs that were killed and resumed (``ckpt_path=last``) are fine: the wall
-time is added up over every process's event file.
+time is added up over every process's event file, and the card's training config is the one
+the exported checkpoint stores (that of the attempt that wrote it).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from tensorboard.backend.event_processing.event_file_loader import EventFileLoad
 from inpaint.inference.weights import save_generator
 from inpaint.models import UNetGenerator
 from inpaint.training.init_from import generator_config
+from inpaint.training.resume_config import CHECKPOINT_KEY
 
 GENERATOR_PREFIX = "generator."
 # config groups copied into the card as written (interpolations such as ${oc.env:...} kept)
@@ -110,7 +112,7 @@ def export_run(
     Raises ValueError, before writing anything, if the weights would exceed `max_bytes`.
     """
     run_dir = Path(run_dir)
-    cfg = load_run_config(run_dir)
+    cfg, overrides = load_run_config(run_dir), command_overrides(run_dir)
     checkpoint_path = find_checkpoint(run_dir, which)
     try:
         checkpoint = torch.load(checkpoint_path, map_location="cpu", weights_only=True)
@@ -119,6 +121,9 @@ def export_run(
         raise ValueError(
             f"{checkpoint_path} is not a readable training checkpoint ({type(error).__name__})"
         ) from error
+    stored = checkpoint.get(CHECKPOINT_KEY)
+    if stored is not None:  # the config of the attempt that wrote it (a resume may change steps)
+        cfg, overrides = OmegaConf.create(stored["config"]), list(stored["overrides"])
     state = {
         k[len(GENERATOR_PREFIX) :]: v
         for k, v in generator_state.items()
@@ -143,7 +148,7 @@ def export_run(
             "scheduler": _plain(cfg.model.scheduler),
             "max_steps": cfg.trainer.get("max_steps"),
             "precision": cfg.trainer.get("precision"),
-            "overrides": command_overrides(run_dir),
+            "overrides": overrides,
         },
         "wall_time_s": training_wall_time(run_dir),
         "train_images_per_s": summary.get("train_images_per_s") if summary else None,
