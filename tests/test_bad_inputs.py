@@ -4,6 +4,7 @@ its documented fallback, and nothing already written is damaged."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -240,3 +241,44 @@ def test_api_documented_fallbacks(files):
     assert one.shape == (1, 1, 3)
     with pytest.raises(ValueError, match="got 'tpu'"):
         load_pretrained(files["model"], device="tpu")
+
+
+def _truncated_checkpoint(tmp_path):
+    path = tmp_path / "truncated.ckpt"
+    torch.save({"state_dict": {}, "optimizer_states": []}, path)
+    path.write_bytes(path.read_bytes()[:100])
+    return f"ckpt_path={path}"
+
+
+# (case, overrides (a function of tmp_path for files), expected message)
+TRAIN_CASES = [
+    ("unknown block", lambda t: ["model/block=nonexistent"], "Could not find 'model/block/"),
+    ("unknown trainer key", lambda t: ["trainer.max_stepz=3"], "override 'trainer.max_stepz'"),
+    ("negative image size", lambda t: ["data.image_size=-32"], "data.image_size must be a pos"),
+    ("odd image size", lambda t: ["data.image_size=33"], "data.image_size=33 must be divi"),
+    (
+        "missing data root",
+        lambda t: ["data=folder", f"data.root={t / 'nope'}"],
+        "image folder not found",
+    ),
+    ("resume with no checkpoint", lambda t: ["ckpt_path=last"], "ckpt_path=last: no last.ckpt"),
+    ("truncated checkpoint", lambda t: [_truncated_checkpoint(t)], "not a torch checkpoint"),
+    ("gradient_clip_val", lambda t: ["trainer.gradient_clip_val=0.5"], "model.gradient_clip_norm"),
+]
+if not torch.cuda.is_available():
+    TRAIN_CASES.append(("trainer=gpu without a GPU", lambda t: ["trainer=gpu"], "no GPU found"))
+
+
+@pytest.mark.parametrize(
+    ("case", "overrides", "message"), TRAIN_CASES, ids=[c[0] for c in TRAIN_CASES]
+)
+def test_train_bad_config_is_an_error_before_anything_is_written(
+    make_cfg, tmp_path, case, overrides, message
+):
+    from inpaint.training.run import train
+    from inpaint.utils import ConfigError, compose_train_config
+
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        compose_train_config(overrides(tmp_path))  # the command line's composition
+        train(make_cfg(*overrides(tmp_path)))
+    assert not (tmp_path / "run" / "checkpoints").exists()
