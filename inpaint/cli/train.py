@@ -13,12 +13,14 @@ import sys
 import hydra
 from omegaconf import DictConfig
 
-from inpaint.training.run import train
 from inpaint.utils import ConfigError
 
 
 @hydra.main(version_base="1.3", config_path="pkg://inpaint.configs", config_name="train")
 def main(cfg: DictConfig) -> float | None:
+    # imported once Hydra has composed the config: --help and override errors come back fast
+    from inpaint.training.run import train
+
     try:
         summary = train(cfg)
     except ConfigError as error:
