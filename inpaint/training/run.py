@@ -57,6 +57,7 @@ def build_module(cfg: DictConfig) -> InpaintModule:
         accumulate_grad_batches=accumulate_grad_batches(cfg),
         num_logged_images=model.num_logged_images,
         channels_last=model.channels_last,
+        compiled=model.compile,
     )
 
 
