@@ -7,6 +7,7 @@ to JSON::
     python scripts/benchmark.py --quick                  # small shapes, seconds (CI smoke test)
     python scripts/benchmark.py --sections convs masks   # some sections only
     python scripts/benchmark.py --json out.json --markdown out.md --profile
+    python scripts/benchmark.py --sections convs --compile   # eager and torch.compile side by side
 
 All sections run in one process; within a section the variants are timed in interleaved
 rounds and compared with ``standard`` round by round (see ``inpaint.benchmark.timing``).
@@ -83,6 +84,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "at tiny shapes thread synchronisation, not arithmetic, would be timed)",
     )
     parser.add_argument(
+        "--compile",
+        action="store_true",
+        help="also time every conv under torch.compile (compile time reported apart)",
+    )
+    parser.add_argument(
         "--profile",
         type=int,
         default=0,
@@ -115,6 +121,7 @@ class _Run:
     configs: dict[str, DictConfig]
     mask_generator: MaskGenerator
     profile_rows: int
+    compiled: bool = False
 
     @property
     def seed(self) -> int:
@@ -131,7 +138,7 @@ def _convs(run: _Run) -> dict[str, Any]:
         b: OmegaConf.to_container(c.model.block, resolve=True) for b, c in run.configs.items()
     }
     masks = known_masks(run.mask_generator, s.batch, s.size, run.seed)
-    rows = benchmark_convs(blocks, masks, s, run.device, run.seed, run.sync)
+    rows = benchmark_convs(blocks, masks, s, run.device, run.seed, run.sync, run.compiled)
     return {"settings": asdict(s), "memory_method": memory_method(run.device), "rows": rows}
 
 
@@ -171,9 +178,11 @@ def run_benchmark(
     device: torch.device,
     profile_rows: int = 0,
     overrides: Sequence[str] = (),
+    compiled: bool = False,
 ) -> dict[str, Any]:
     """Run the chosen sections (in the order of ``SECTIONS``) for ``blocks``, each block's
-    training config composed with ``overrides`` (e.g. ``["model/upsample=resize"]``).
+    training config composed with ``overrides`` (e.g. ``["model/upsample=resize"]``);
+    ``compiled`` adds ``torch.compile`` timings to the conv section.
 
     Returns:
         ``{"machine": {...}, <section>: {"settings": {...}, "rows": [...], ...}}``; the
@@ -181,7 +190,7 @@ def run_benchmark(
     """
     configs = compose_train_configs(blocks, overrides)
     mask_generator = instantiate(configs[REFERENCE].mask)
-    run = _Run(settings, device, configs, mask_generator, profile_rows)
+    run = _Run(settings, device, configs, mask_generator, profile_rows, compiled)
     results: dict[str, Any] = {"machine": describe_machine(device)}
     for name, runner in RUNNERS.items():
         if name in sections:
@@ -211,7 +220,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     try:
         settings = QUICK if args.quick else FULL
         results = run_benchmark(
-            settings, args.sections, blocks, device, args.profile, args.override
+            settings, args.sections, blocks, device, args.profile, args.override, args.compile
         )
     except ConfigError as error:
         raise SystemExit(f"benchmark.py: {error}") from error

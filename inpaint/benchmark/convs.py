@@ -6,11 +6,14 @@ that requires a gradient, as inside the training generator (``InpaintModule`` ke
 generator channels-last). Every variant gets the same free-form mask; the forward pass runs
 under ``torch.no_grad()`` (inference); forward+backward starts from freed gradients
 (``zero_grad(set_to_none=True)``, as training does) and back-propagates a fixed random
-output gradient.
+output gradient. With ``compiled``, each conv is also timed under ``torch.compile`` in the same
+interleaved rounds, its ratios taken against the eager ``standard``; the compile itself (the
+first call of each mode) is timed apart.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -24,6 +27,8 @@ from inpaint.layers import count_flops, count_params
 from inpaint.models.block_spec import BlockSpec
 
 REFERENCE = "standard"
+EAGER_MODES = ("forward", "fwd_bwd")
+COMPILED_MODES = ("compiled_forward", "compiled_fwd_bwd")
 
 
 def _forward_and_backward(
@@ -53,6 +58,7 @@ def benchmark_convs(
     device: torch.device,
     seed: int,
     sync: Callable[[], None],
+    compiled: bool = False,
 ) -> list[dict[str, Any]]:
     """Time, count and measure one conv of every block, interleaved in one run.
 
@@ -63,11 +69,13 @@ def benchmark_convs(
         device: where to run.
         seed: seeds the weights, input and output gradient.
         sync: called around each timed sample.
+        compiled: also time every conv under ``torch.compile``.
 
     Returns:
         One row per (stride, block): ``variant, stride, params, flops, forward_ms,
-        forward_ratio, fwd_bwd_ms, fwd_bwd_ratio, peak_memory_mb, repeats``; ratios are
-        paired medians against ``standard`` at the same stride.
+        forward_ratio, fwd_bwd_ms, fwd_bwd_ratio, peak_memory_mb, repeats``, and with
+        `compiled` ``compiled_forward_ms/_ratio, compiled_fwd_bwd_ms/_ratio, compile_s``;
+        ratios are paired medians against the eager ``standard`` at the same stride.
     """
     if REFERENCE not in blocks:
         raise ValueError(f"the conv benchmark needs the {REFERENCE!r} block as its reference")
@@ -76,6 +84,7 @@ def benchmark_convs(
     mask = masks.to(device)
     cases: dict[tuple[str, int, str], Callable[[], None]] = {}
     counts: dict[tuple[str, int], tuple[int, int]] = {}
+    compile_seconds: dict[tuple[str, int], float] = {}
     for stride in s.strides:
         for name, block_cfg in blocks.items():
             torch.manual_seed(seed)
@@ -90,17 +99,28 @@ def benchmark_convs(
             cases[name, stride, "forward"] = _forward(conv, x, mask)
             cases[name, stride, "fwd_bwd"] = _forward_and_backward(conv, x, mask, grad)
             counts[name, stride] = (count_params(conv), count_flops(conv, shape, mask.shape))
+            if compiled:
+                twin = torch.compile(conv)
+                cases[name, stride, "compiled_forward"] = _forward(twin, x, mask)
+                cases[name, stride, "compiled_fwd_bwd"] = _forward_and_backward(twin, x, mask, grad)
+                start = time.perf_counter()
+                for mode in COMPILED_MODES:
+                    cases[name, stride, mode]()
+                sync()
+                compile_seconds[name, stride] = time.perf_counter() - start
     timings = time_interleaved(
         {"/".join(map(str, key)): fn for key, fn in cases.items()}, sync=sync, **s.timing.kwargs()
     )
     rows = []
     for (name, stride), (params, flops) in counts.items():
         row: dict[str, Any] = {"variant": name, "stride": stride, "params": params, "flops": flops}
-        for mode in ("forward", "fwd_bwd"):
+        for mode in EAGER_MODES + (COMPILED_MODES if compiled else ()):
             timing = timings[f"{name}/{stride}/{mode}"]
-            reference = timings[f"{REFERENCE}/{stride}/{mode}"]
+            reference = timings[f"{REFERENCE}/{stride}/{mode.removeprefix('compiled_')}"]
             row[f"{mode}_ms"] = timing.median * 1e3
             row[f"{mode}_ratio"] = paired_ratio(timing, reference)
+        if compiled:
+            row["compile_s"] = compile_seconds[name, stride]
         peak = peak_memory_bytes(cases[name, stride, "fwd_bwd"], device)
         row["peak_memory_mb"] = peak / 2**20
         row["repeats"] = timings[f"{name}/{stride}/fwd_bwd"].repeats

@@ -84,6 +84,14 @@ def _convs(section: dict[str, Any]) -> list[str]:
         ]
         for r in section["rows"]
     ]
+    if "compiled_fwd_bwd_ms" in section["rows"][0]:
+        header[8:8] = ["compiled fwd x std", "compiled fwd+bwd x std", "compile s"]
+        for row, r in zip(rows, section["rows"], strict=True):
+            row[8:8] = [
+                f"{r['compiled_forward_ratio']:.2f}",
+                f"**{r['compiled_fwd_bwd_ratio']:.2f}**",
+                f"{r['compile_s']:.0f}",
+            ]
     return [
         title,
         "",
@@ -92,6 +100,14 @@ def _convs(section: dict[str, Any]) -> list[str]:
         "FLOPs: forward, 2 per multiply-accumulate (`torch.utils.flop_counter`); deformable adds "
         "4 MACs of bilinear sampling per sampled value. "
         f"Peak memory: {section['memory_method']}",
+        *(
+            [
+                "Compiled: the conv under `torch.compile`, timed in the same rounds; its ratios "
+                "are to the eager standard conv; compile s is the first call of both modes."
+            ]
+            if "compiled_fwd_bwd_ms" in section["rows"][0]
+            else []
+        ),
     ]
 
 

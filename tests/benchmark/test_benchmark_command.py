@@ -12,6 +12,7 @@ import torch
 
 from inpaint.benchmark import main
 from inpaint.benchmark.configs import block_names, mask_configs
+from inpaint.benchmark.report import render_markdown
 from inpaint.benchmark.targets import CONV_RATIO_TARGETS, MASK_RATE_TARGETS
 from inpaint.inference import available_models
 
@@ -139,3 +140,19 @@ def test_overrides_reach_the_composed_configs_and_bad_ones_exit_with_hydras_reas
     assert results["training"]["rows"][0]["params"] < 20_000  # the tiny widths were used
     with pytest.raises(SystemExit, match="Could not find 'model/upsample/nope'"):
         main(["--quick", "--sections", "masks", "--override", "model/upsample=nope"])
+
+
+@pytest.mark.slow
+def test_compile_adds_compiled_timings_beside_eager_ones(tmp_path):
+    out = tmp_path / "c.json"
+    results = main(
+        ["--quick", "--sections", "convs", "--blocks", "gated", "--compile", "--json", str(out)]
+    )
+    rows = results["convs"]["rows"]
+    assert {r["variant"] for r in rows} == {"standard", "gated"}
+    for row in rows:
+        assert row["compiled_fwd_bwd_ms"] > 0 and row["compile_s"] > 0
+        assert row["fwd_bwd_ms"] > 0  # the eager timing stays
+    standard = [r for r in rows if r["variant"] == "standard"]
+    assert all(0.1 < r["compiled_fwd_bwd_ratio"] < 10 for r in standard)
+    assert "| compiled fwd+bwd x std |" in render_markdown(results)
