@@ -4,17 +4,19 @@ Dai et al., "Deformable Convolutional Networks" (ICCV 2017) and Zhu et al., "Def
 ConvNets v2: More Deformable, Better Results" (CVPR 2019), computed by
 ``torchvision.ops.deform_conv2d`` on CUDA and by the equivalent
 :func:`~inpaint.layers.deformable_sampling.sampled_deform_conv2d` elsewhere (torchvision's CPU
-kernel runs its backward pass on one thread: 50-90x a standard conv, against about 9x). A
-plain conv, ``offset_conv``, predicts from ``x`` the sampling offsets (and, for v2, the
-modulation scalars) with the main conv's kernel, stride, padding and dilation. It is
-zero-initialised, so a fresh layer samples the regular grid: v1 then equals a standard conv
-with the same weights, and v2 equals ``0.5 * conv(x, weight) + bias`` because the modulation
-is ``sigmoid(0) = 0.5`` (as the DCN v2 paper notes for its zero-initialised offset layer).
+kernel runs its backward pass on one thread: 50-90x a standard conv, against about 9x); under
+``torch.export`` (ONNX export) by the same function on the unpadded input. A plain conv,
+``offset_conv``, predicts from ``x`` the sampling offsets (and, for v2, the modulation
+scalars) with the main conv's kernel, stride, padding and dilation. It is zero-initialised,
+so a fresh layer samples the regular grid: v1 then equals a standard conv with the same
+weights, and v2 equals ``0.5 * conv(x, weight) + bias`` because the modulation is
+``sigmoid(0) = 0.5`` (as the DCN v2 paper notes for its zero-initialised offset layer).
 """
 
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import torch
 from torch import Tensor, nn
@@ -117,7 +119,12 @@ class DeformableConv2d(nn.Module):
             taps = self.offset_groups * self.kernel_size[0] * self.kernel_size[1]
             offset, logits = offset.split([2 * taps, taps], dim=1)
             modulation = torch.sigmoid(logits)
-        deform = deform_conv2d if x.is_cuda else sampled_deform_conv2d
+        if torch.compiler.is_exporting():
+            # torchvision's kernel has no ONNX form, and padding to powers of two would fix H
+            # and W to the traced example's
+            deform = partial(sampled_deform_conv2d, exact_integer_grid=False)
+        else:
+            deform = deform_conv2d if x.is_cuda else sampled_deform_conv2d
         y = deform(
             x.to(dtype),
             offset,

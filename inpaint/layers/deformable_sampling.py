@@ -28,6 +28,7 @@ def sampled_deform_conv2d(
     padding: tuple[int, int],
     dilation: tuple[int, int],
     mask: Tensor | None = None,
+    exact_integer_grid: bool = True,
 ) -> Tensor:
     """``torchvision.ops.deform_conv2d`` with the same arguments and layouts.
 
@@ -43,6 +44,10 @@ def sampled_deform_conv2d(
         weight (Tensor[O, C / groups, kh, kw]), bias (Tensor[O] or None): the conv.
         stride, padding, dilation (tuple[int, int]): as ``nn.Conv2d``.
         mask (Tensor[N, G * kh * kw, H_out, W_out], optional): DCN v2 modulation per tap.
+        exact_integer_grid (bool): sample ``x`` zero-padded to power-of-two sides, so integer
+            positions stay integers and take torchvision's offset gradient. ``False`` samples
+            ``x`` as it is: the same values up to float rounding of the coordinates, and no
+            Python arithmetic on the input's size, so ``torch.export`` keeps H and W symbolic.
 
     Returns:
         Tensor[N, O, H_out, W_out] in ``x``'s dtype (half-precision inputs are sampled in
@@ -72,12 +77,15 @@ def sampled_deform_conv2d(
     dtype = torch.float32 if x.dtype in (torch.float16, torch.bfloat16) else x.dtype
     x, offset, weight = x.to(dtype), offset.to(dtype), weight.to(dtype)
 
-    # Sample x zero-padded to power-of-two sides with align_corners=False: pixel position p maps
-    # to (2p + 1) / side - 1 and back without rounding, so integer positions stay integers and
-    # their offset gradient is torchvision's; padding rows and columns read zero, as outside.
-    h_pad, w_pad = _next_power_of_two(h), _next_power_of_two(w)
-    if (h_pad, w_pad) != (h, w):
-        x = F.pad(x, (0, w_pad - w, 0, h_pad - h))
+    # With exact_integer_grid, x is sampled zero-padded to power-of-two sides with
+    # align_corners=False: pixel position p maps to (2p + 1) / side - 1 and back without
+    # rounding, so integer positions stay integers and their offset gradient is torchvision's;
+    # padding rows and columns read zero, as outside.
+    h_pad, w_pad = h, w
+    if exact_integer_grid:
+        h_pad, w_pad = _next_power_of_two(h), _next_power_of_two(w)
+        if (h_pad, w_pad) != (h, w):
+            x = F.pad(x, (0, w_pad - w, 0, h_pad - h))
 
     def grid_coords(size_out: int, step: int, pad: int, dil: int, size_k: int, side: int):
         """Tensor[size_k, size_out]: grid_sample coordinate of each undeformed (tap, output)."""

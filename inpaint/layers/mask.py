@@ -29,7 +29,7 @@ def resize_mask(mask: Tensor | None, size: Sequence[int]) -> Tensor | None:
     """
     if mask is None:
         return None
-    size = tuple(int(s) for s in size)
+    size = tuple(size)  # as given: int() would fix a size that torch.export keeps symbolic
     if tuple(mask.shape[-2:]) == size:
         return mask
     return F.interpolate(mask, size=size, mode="nearest")

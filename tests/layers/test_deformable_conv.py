@@ -107,3 +107,20 @@ def test_bad_offset_groups():
 def test_extra_repr_shows_options():
     text = repr(DeformableConv2d(4, 4, 3, padding=1, modulated=True, offset_groups=2))
     assert "modulated=True" in text and "offset_groups=2" in text and "padding=(1, 1)" in text
+
+
+def test_under_torch_export_height_and_width_stay_symbolic():
+    """Exported with dynamic sizes (the ONNX export path), the layer computes what it computes
+    eagerly at a size other than the traced one."""
+    torch.manual_seed(0)
+    layer = DeformableConv2d(3, 4, 3, stride=2, padding=1).eval()
+    torch.nn.init.normal_(layer.offset_conv.weight, std=0.5)
+    height, width = torch.export.Dim("height", min=3), torch.export.Dim("width", min=3)
+    exported = torch.export.export(
+        layer,
+        (torch.randn(2, 3, 12, 20),),
+        dynamic_shapes=({0: torch.export.Dim("batch"), 2: height, 3: width},),
+        strict=False,
+    )
+    x = torch.randn(1, 3, 9, 7)
+    torch.testing.assert_close(exported.module()(x)[0], layer(x)[0], atol=1e-5, rtol=1e-5)

@@ -150,3 +150,22 @@ def test_gradcheck():
         return sampled_deform_conv2d(x, offset, weight, None, *SAME_3X3, mask)
 
     assert torch.autograd.gradcheck(fn, (x, offset, weight, mask))
+
+
+@pytest.mark.parametrize(
+    ("size", "stride", "modulated"), [((7, 6), (1, 1), False), ((13, 9), (2, 2), True)]
+)
+def test_unpadded_sampling_for_export_gives_the_same_values(size, stride, modulated):
+    """exact_integer_grid=False (the export path) differs only by coordinate rounding."""
+    torch.manual_seed(0)
+    x = torch.randn(2, 4, *size)
+    h_out, w_out = ((s + 2 - 3) // st + 1 for s, st in zip(size, stride, strict=True))
+    offset = torch.randn(2, 18, h_out, w_out) * 1.5
+    mask = torch.rand(2, 9, h_out, w_out) if modulated else None
+    args = (x, offset, torch.randn(5, 4, 3, 3), torch.randn(5), stride, (1, 1), (1, 1), mask)
+    torch.testing.assert_close(
+        sampled_deform_conv2d(*args, exact_integer_grid=False),
+        sampled_deform_conv2d(*args),
+        atol=1e-5,
+        rtol=1e-5,
+    )

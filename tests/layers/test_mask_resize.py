@@ -42,3 +42,22 @@ def test_check_inputs_messages():
         check_inputs(x, torch.ones(2, 4, 4), 3)
     with pytest.raises(ValueError, match="floating-point"):
         check_inputs(x, torch.ones(2, 1, 4, 4, dtype=torch.uint8), 3)
+
+
+def test_under_torch_export_the_target_size_stays_symbolic():
+    """Resizing to another tensor's size, exported with dynamic sizes, works at other sizes."""
+
+    class ResizeToFeatures(torch.nn.Module):
+        def forward(self, mask, features):
+            return resize_mask(mask, features.shape[-2:])
+
+    height, width = torch.export.Dim("height", min=3), torch.export.Dim("width", min=3)
+    exported = torch.export.export(
+        ResizeToFeatures(),
+        (torch.rand(1, 1, 12, 20), torch.rand(1, 2, 6, 10)),
+        dynamic_shapes=({2: 2 * height, 3: 2 * width}, {2: height, 3: width}),
+        strict=False,
+    )
+    mask = (torch.rand(1, 1, 14, 8) > 0.5).float()
+    features = torch.rand(1, 2, 7, 4)
+    torch.testing.assert_close(exported.module()(mask, features), resize_mask(mask, (7, 4)))
