@@ -3,6 +3,7 @@
     from inpaint import load_pretrained
     model = load_pretrained("fourier")  # or no name: default_model()
     result = model.inpaint(image, mask)
+    model = load_pretrained("fourier.onnx", backend="onnxruntime")  # written by inpaint-export
 
 Accepted images and masks, their checks, the mask conventions and the alpha rule are in
 `inpaint.inference.inputs`. PIL and numpy results are 8-bit of the same kind (PIL RGB or RGBA
@@ -30,7 +31,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from PIL import Image
-from torch import Tensor
+from torch import Tensor, nn
 
 from inpaint.inference.hole_crops import Box, hole_boxes
 from inpaint.inference.inputs import (
@@ -41,7 +42,8 @@ from inpaint.inference.inputs import (
     prepare_image,
     warn_if_all_hole,
 )
-from inpaint.inference.options import CROP_CONTEXT, STRATEGIES, WORKING_SIZE
+from inpaint.inference.onnx_generator import OnnxGenerator
+from inpaint.inference.options import BACKENDS, CROP_CONTEXT, STRATEGIES, WORKING_SIZE
 from inpaint.inference.shipped import default_model
 from inpaint.inference.weights import load_generator
 from inpaint.models import UNetGenerator
@@ -66,14 +68,27 @@ class Inpainter:
     """A generator ready for inference on images of any size.
 
     Args:
-        generator: the trained network.
-        device: ``auto``, ``cpu``, ``cuda``, ``cuda:<index>`` or ``mps``.
+        generator: the trained network, in PyTorch or exported to ONNX (`OnnxGenerator`):
+            either is called as generator(image, known) -> prediction and has a
+            ``size_multiple``.
+        device: where a PyTorch generator runs: ``auto``, ``cpu``, ``cuda``, ``cuda:<index>``
+            or ``mps``. An `OnnxGenerator` runs where its session was made; it takes and
+            returns CPU tensors.
         card: the model card (config, data, metrics), kept for reference.
     """
 
-    def __init__(self, generator: UNetGenerator, device: str = "auto", card: dict | None = None):
-        self.device = pick_device(device)
-        self.generator = generator.eval().to(self.device)
+    def __init__(
+        self,
+        generator: UNetGenerator | OnnxGenerator,
+        device: str = "auto",
+        card: dict | None = None,
+    ):
+        if isinstance(generator, nn.Module):
+            self.device = pick_device(device)
+            self.generator = generator.eval().to(self.device)
+        else:
+            self.device = torch.device("cpu")
+            self.generator = generator
         self.card = card or {}
 
     @torch.no_grad()
@@ -211,8 +226,27 @@ def _compose(
     return pixels if isinstance(image, np.ndarray) else Image.fromarray(pixels)
 
 
-def load_pretrained(name_or_path: str | Path | None = None, device: str = "auto") -> Inpainter:
+def load_pretrained(
+    name_or_path: str | Path | None = None, device: str = "auto", backend: str = "torch"
+) -> Inpainter:
     """An `Inpainter` for a shipped model name (see `available_models`) or a .safetensors path;
-    None = `default_model()` (fourier)."""
-    generator, card = load_generator(default_model() if name_or_path is None else name_or_path)
+    None = `default_model()` (fourier).
+
+    ``backend="onnxruntime"`` runs an ``.onnx`` file written by ``inpaint-export`` instead
+    (needs the onnx extra); a shipped name is refused with the command that exports it, since
+    exporting takes seconds to a minute.
+    """
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
+    name_or_path = default_model() if name_or_path is None else name_or_path
+    if backend == "onnxruntime":
+        if Path(name_or_path).suffix.lower() != ".onnx":
+            raise ValueError(
+                f"the onnxruntime backend runs an exported .onnx file, got {str(name_or_path)!r}"
+                f": export it first with inpaint-export --model {name_or_path} --onnx "
+                f"{Path(name_or_path).stem}.onnx"
+            )
+        generator = OnnxGenerator(name_or_path, device=device)
+        return Inpainter(generator, card=generator.card)
+    generator, card = load_generator(name_or_path)
     return Inpainter(generator, device=device, card=card)

@@ -10,3 +10,5 @@ WORKING_SIZE = 768
 CROP_CONTEXT = 128
 #: keep: the alpha comes back unchanged; hole: fully transparent pixels are holes too
 ALPHA_RULES = ("keep", "hole")
+#: torch: the PyTorch generator of a .safetensors file; onnxruntime: an .onnx export of it
+BACKENDS = ("torch", "onnxruntime")

@@ -22,6 +22,12 @@ from inpaint.utils import atomic_write
 def resolve_model(name_or_path: str | Path) -> Path:
     """The .safetensors path of a shipped model name or of a user's file."""
     path = Path(name_or_path)
+    if path.suffix.lower() == ".onnx":
+        raise ValueError(
+            f"{path} is an ONNX export, not PyTorch weights: run it with the onnxruntime "
+            "backend (load_pretrained(..., backend='onnxruntime'), inpaint-predict --backend "
+            "onnxruntime)"
+        )
     if path.suffix == ".safetensors" or path.is_file():
         if not path.is_file():
             raise FileNotFoundError(f"model weights file not found: {path}")
