@@ -2,6 +2,8 @@
 
     inpaint-predict --image photo.png --mask photo_mask.png --out filled.png --model partial
     inpaint-predict --input-dir D --output-dir O --batch-size 8
+    inpaint-predict --image photo.png --mask photo_mask.png --out filled.png \\
+        --backend onnxruntime --model exports/fourier.onnx
 
 Masks are files: 255 (white) = hole, 0 = known. A folder follows LaMa's naming, searched
 recursively: ``name.png`` with ``name_mask.png`` -> ``O/name.png``; several masks per image as
@@ -16,6 +18,10 @@ Images larger than 768 px are inpainted in crops around their holes (``--strateg
 time follows the hole area and memory stays bounded. Transparent images keep their alpha
 (``--alpha keep``, saved as RGBA where the format has alpha) or have their fully transparent
 pixels filled (``--alpha hole``).
+
+``--backend onnxruntime`` runs an ``.onnx`` file written by ``inpaint-export`` (the onnx
+extra: pip install -e ".[onnx]") with the same padding, crops and compositing; a shipped
+model's name is refused with the command that exports it.
 """
 
 from __future__ import annotations
@@ -33,7 +39,8 @@ from PIL import Image
 
 from inpaint.data.conventions import check_mask_aspect
 from inpaint.data.image_io import IMAGE_EXTENSIONS, ImageReadError, open_image
-from inpaint.inference.options import ALPHA_RULES, STRATEGIES, WORKING_SIZE
+from inpaint.inference.onnx_extra import OnnxExtraMissingError
+from inpaint.inference.options import ALPHA_RULES, BACKENDS, STRATEGIES, WORKING_SIZE
 from inpaint.inference.shipped import available_models, default_model
 from inpaint.utils import atomic_write
 
@@ -169,7 +176,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--model",
         default=None,
         help=f"a shipped model {available_models()} or a .safetensors path "
-        f"(default: the best on docs/results.md, {default_model()})",
+        f"(default: the best on docs/results.md, {default_model()}); with --backend "
+        "onnxruntime, an .onnx file from inpaint-export",
+    )
+    parser.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        default="torch",
+        help="torch: the PyTorch generator; onnxruntime: an ONNX export of it",
     )
     parser.add_argument("--device", default="auto", help="auto | cpu | cuda | cuda:N | mps")
     parser.add_argument(
@@ -231,18 +245,18 @@ def main(argv: list[str] | None = None) -> None:
 
         if args.image:
             _, image, mask = open_pair(jobs[0])
-            model = load_pretrained(args.model, device=args.device)
+            model = load_pretrained(args.model, device=args.device, backend=args.backend)
             result = model.inpaint(
                 image, mask, max_size=args.max_size, strategy=args.strategy, alpha=args.alpha
             )
             save_image(result, args.out)
         else:
-            model = load_pretrained(args.model, device=args.device)
+            model = load_pretrained(args.model, device=args.device, backend=args.backend)
             with tqdm(total=len(jobs), unit="image") as progress:
                 for batch in batches(jobs, args.batch_size, failed):
                     run_batch(model, batch, args, failed)
                     progress.update(len(batch))
-    except (FileNotFoundError, ValueError) as error:
+    except (FileNotFoundError, ValueError, OnnxExtraMissingError) as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
     if failed:
