@@ -10,44 +10,13 @@ sigmoid is the submodule ``gate_activation``, so a forward hook on it sees the g
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 
 from torch import Tensor, nn
 
+from .activations import build_activation
 from .arithmetic import IntPair, check_conv_args, conv_extra_repr
 from .mask import check_inputs, resize_mask
-
-#: Activation names accepted by :class:`GatedConv2d`; LeakyReLU uses slope 0.2 as in GANs.
-ACTIVATIONS: dict[str, Callable[[], nn.Module]] = {
-    "elu": nn.ELU,
-    "relu": nn.ReLU,
-    "leaky_relu": functools.partial(nn.LeakyReLU, negative_slope=0.2),
-    "identity": nn.Identity,
-}
-
-
-def build_activation(activation: str | nn.Module | Callable[[], nn.Module]) -> nn.Module:
-    """Return an activation module from a name in ``ACTIVATIONS``, a module, or a factory.
-
-    A factory is anything that returns a module when called without arguments: an
-    ``nn.Module`` class such as ``nn.GELU`` or a ``functools.partial``.
-    """
-    if isinstance(activation, nn.Module):
-        return activation
-    if isinstance(activation, str):
-        if activation not in ACTIVATIONS:
-            raise ValueError(
-                f"unknown activation {activation!r}; known: {', '.join(sorted(ACTIVATIONS))}"
-            )
-        return ACTIVATIONS[activation]()
-    module = activation() if callable(activation) else None
-    if not isinstance(module, nn.Module):
-        raise ValueError(
-            "activation must be a name, an nn.Module, or a callable returning one, "
-            f"got {activation!r}"
-        )
-    return module
 
 
 class GatedConv2d(nn.Module):
@@ -57,8 +26,8 @@ class GatedConv2d(nn.Module):
         in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias: as
             ``nn.Conv2d``; ``groups`` applies to feature and gate alike.
         activation (str, nn.Module or callable): feature activation, a name in
-            ``ACTIVATIONS`` (``"elu"``, ``"relu"``, ``"leaky_relu"``, ``"identity"``), a module
-            or a zero-argument factory (e.g. ``nn.GELU``). Default: ``"elu"``
+            `inpaint.layers.activations.ACTIVATIONS` (``"elu"``, ``"gelu"``...), a module or a
+            zero-argument factory (e.g. ``nn.GELU``). Default: ``"elu"``
 
     Attributes:
         conv (nn.Conv2d): the fused conv with ``2 * out_channels`` outputs. Its output channels

@@ -14,24 +14,7 @@ from typing import Any
 from torch import nn
 
 from inpaint.layers import create_conv, create_upsample
-
-ACTIVATIONS: dict[str, type[nn.Module]] = {
-    "identity": nn.Identity,
-    "relu": nn.ReLU,
-    "elu": nn.ELU,
-    "leaky_relu": nn.LeakyReLU,
-    "gelu": nn.GELU,
-    "silu": nn.SiLU,
-}
-
-
-def make_activation(name: str) -> nn.Module:
-    """An activation module by name; LeakyReLU uses slope 0.2 as in most inpainting nets."""
-    if name not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {name!r}; expected one of {sorted(ACTIVATIONS)}")
-    if name == "leaky_relu":
-        return nn.LeakyReLU(0.2)
-    return ACTIVATIONS[name]()
+from inpaint.layers.activations import build_activation
 
 
 @dataclass(frozen=True)
@@ -67,7 +50,7 @@ class BlockSpec:
         block = cls(**{k: (dict(v) if k == "kwargs" else v) for k, v in spec.items()})
         if block.dilation < 1:
             raise ValueError(f"block dilation must be >= 1, got {block.dilation}")
-        make_activation(block.activation)  # validates the name now, not mid-build
+        build_activation(block.activation)  # validates the name now, not mid-build
         return block
 
     def conv(

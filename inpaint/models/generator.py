@@ -24,7 +24,8 @@ from typing import Any
 import torch
 from torch import Tensor, nn
 
-from inpaint.models.block_spec import BlockSpec, UpsampleSpec, make_activation
+from inpaint.layers.activations import build_activation
+from inpaint.models.block_spec import BlockSpec, UpsampleSpec
 
 
 class ConvUnit(nn.Module):
@@ -108,7 +109,7 @@ class UNetGenerator(nn.Module):
         ) -> ConvUnit:
             spec = self.block_at(level)
             conv = spec.conv(cin, cout, k, stride=stride, dilation=dilation)
-            return ConvUnit(conv, make_activation(spec.activation))
+            return ConvUnit(conv, build_activation(spec.activation))
 
         in_channels = image_channels + int(self.block_at(0).mask_input_channel)
         # Stem and head are never dilated: a dilated stem followed by stride-2 dilated convs

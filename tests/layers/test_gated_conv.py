@@ -53,8 +53,8 @@ def test_activation_choices(activation, function):
 
 
 def test_unknown_activation_lists_known_names():
-    with pytest.raises(ValueError, match="unknown activation 'gelu'; known: elu, identity, "):
-        GatedConv2d(3, 4, 3, activation="gelu")
+    with pytest.raises(ValueError, match="unknown activation 'swish'; known: elu, gelu, "):
+        GatedConv2d(3, 4, 3, activation="swish")
     with pytest.raises(ValueError, match="activation must be a name, an nn.Module"):
         GatedConv2d(3, 4, 3, activation=lambda: "relu")
 
@@ -69,3 +69,17 @@ def test_hook_on_gate_activation_captures_the_gate_map():
     assert gate_map.shape == (2, 4, 4, 4)
     expected = torch.sigmoid(layer.conv(x)[:, 4:])
     torch.testing.assert_close(gate_map, expected)
+
+
+def test_one_activation_table_for_gated_convs_and_generator_units():
+    from inpaint.layers.activations import ACTIVATIONS, build_activation
+    from inpaint.models import UNetGenerator
+
+    x = torch.linspace(-2, 2, 9)
+    for name in ACTIVATIONS:  # every name works in both places, gelu and silu included
+        gated = GatedConv2d(2, 2, 3, padding=1, activation=name)
+        assert type(gated.activation) is type(build_activation(name))
+        UNetGenerator(block={"name": "standard", "activation": name}, widths=[4, 8])
+    assert torch.allclose(build_activation("leaky_relu")(x), F.leaky_relu(x, 0.2))
+    with pytest.raises(ValueError, match="unknown activation 'swish'; known: elu, gelu"):
+        UNetGenerator(block={"name": "standard", "activation": "swish"}, widths=[4, 8])
