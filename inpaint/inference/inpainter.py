@@ -85,13 +85,14 @@ class Inpainter:
     ):
         if isinstance(generator, nn.Module):
             self.device = pick_device(device)
-            self.generator = generator.eval().to(self.device)
+            # NHWC: oneDNN and cuDNN convolutions run faster on it, with the same results
+            self.generator = generator.eval().to(self.device, memory_format=torch.channels_last)
         else:
             self.device = torch.device("cpu")
             self.generator = generator
         self.card = card or {}
 
-    @torch.no_grad()
+    @torch.inference_mode()
     def predict(self, image: Tensor, known: Tensor) -> Tensor:
         """Raw prediction for a batch of any size: pads to the network's multiple by reflection
         (padding counts as known), runs, crops back.
@@ -107,6 +108,9 @@ class Inpainter:
             mode = "reflect" if pad_h < h and pad_w < w else "replicate"
             image = F.pad(image, (0, pad_w, 0, pad_h), mode=mode)
             known = F.pad(known, (0, pad_w, 0, pad_h), value=1.0)
+        if isinstance(self.generator, nn.Module):
+            image = image.contiguous(memory_format=torch.channels_last)
+            known = known.contiguous(memory_format=torch.channels_last)
         return self.generator(image, known)[..., :h, :w].clamp(0, 1).cpu()
 
     def fill(self, image: Tensor, known: Tensor, max_size: int | None = None) -> Tensor:
