@@ -1,9 +1,9 @@
 """Section 3b: inference latency at batch 1 of every pretrained model and of OpenCV Telea.
 
-Models run through ``Inpainter.predict`` (padding to the network's multiple, forward under
-``no_grad``, crop, clamp), as ``inpaint-predict`` and ``load_pretrained`` run them: a freshly
-initialised generator of every block (latency does not depend on the weights' values) and
-every shipped pretrained model of those blocks. OpenCV's Telea
+Models run through ``Inpainter.predict`` (padding to the network's multiple, channels-last
+forward under ``inference_mode``, crop, clamp), as ``inpaint-predict`` and ``load_pretrained``
+run them: a freshly initialised generator of every block (latency does not depend on the
+weights' values) and every shipped pretrained model of those blocks. OpenCV's Telea
 (``cv2.inpaint(..., cv2.INPAINT_TELEA)``, radius 3) on the same uint8 image and mask is timed
 when ``opencv-python-headless`` (the ``eval`` extra) is installed.
 """
