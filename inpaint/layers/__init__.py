@@ -7,6 +7,10 @@ spatial size of ``y``. Build layers by name::
     from inpaint.layers import create_conv, create_upsample
     conv = create_conv("gated", 64, 128, kernel_size=3, stride=2, padding=1)
     up = create_upsample("pixelshuffle", 128, 64, scale=2)
+
+A variant that ignores the mask subclasses `MaskAgnosticConv` (or `MaskAgnosticUpsample`) and
+implements ``compute(x) -> y``; the base class checks the arguments and inputs and passes the
+mask on.
 """
 
 from .arithmetic import (
@@ -17,6 +21,7 @@ from .arithmetic import (
     count_params,
     receptive_field,
 )
+from .base import MaskAgnosticConv, MaskAgnosticUpsample
 from .bottleneck import BottleneckConv2d
 from .deformable import DeformableConv2d
 from .dilated import DilatedConv2d
@@ -39,6 +44,8 @@ __all__ = [
     "FourierConv2d",
     "FourierUnit",
     "GatedConv2d",
+    "MaskAgnosticConv",
+    "MaskAgnosticUpsample",
     "PartialConv2d",
     "PixelShuffleUpsample",
     "ReceptiveField",

@@ -19,59 +19,6 @@ import torchvision.ops  # noqa: F401  (registers torch.ops.torchvision.deform_co
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
-IntPair = int | tuple[int, int]
-
-
-def _pair_of(value: Any, name: str, minimum: int) -> tuple[int, int]:
-    """Return ``value`` as an ``(h, w)`` pair of ints ``>= minimum`` or raise ``ValueError``."""
-    if isinstance(value, int):
-        pair = (value, value)
-    elif isinstance(value, Sequence) and not isinstance(value, str):
-        pair = tuple(value)
-    else:
-        pair = ()
-    if len(pair) != 2 or not all(isinstance(v, int) and not isinstance(v, bool) for v in pair):
-        raise ValueError(f"{name} must be an int or a pair of ints, got {value!r}")
-    if min(pair) < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value!r}")
-    return pair
-
-
-def check_positive_int(value: Any, name: str) -> int:
-    """Return ``value`` if it is an int ``>= 1``, else raise ``ValueError`` naming it."""
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-    return value
-
-
-def check_conv_args(
-    in_channels: int,
-    out_channels: int,
-    kernel_size: IntPair,
-    stride: IntPair = 1,
-    padding: IntPair = 0,
-    dilation: IntPair = 1,
-    groups: int = 1,
-) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int], tuple[int, int]]:
-    """Validate ``nn.Conv2d``-style arguments; raise ``ValueError`` saying what is wrong.
-
-    Returns:
-        (kernel_size, stride, padding, dilation), each as an ``(h, w)`` pair.
-    """
-    check_positive_int(in_channels, "in_channels")
-    check_positive_int(out_channels, "out_channels")
-    check_positive_int(groups, "groups")
-    if in_channels % groups:
-        raise ValueError(f"in_channels ({in_channels}) must be divisible by groups ({groups})")
-    if out_channels % groups:
-        raise ValueError(f"out_channels ({out_channels}) must be divisible by groups ({groups})")
-    return (
-        _pair_of(kernel_size, "kernel_size", 1),
-        _pair_of(stride, "stride", 1),
-        _pair_of(padding, "padding", 0),
-        _pair_of(dilation, "dilation", 1),
-    )
-
 
 def conv_output_size(
     size: int, kernel_size: int, stride: int = 1, padding: int = 0, dilation: int = 1
@@ -274,22 +221,3 @@ def count_flops(
     with torch.no_grad(), counter:
         module(*args)
     return counter.get_total_flops()
-
-
-def conv_extra_repr(
-    in_channels: int,
-    out_channels: int,
-    kernel_size: tuple[int, int],
-    stride: tuple[int, int],
-    padding: tuple[int, int],
-    dilation: tuple[int, int],
-    groups: int,
-    bias: bool,
-) -> str:
-    """``extra_repr`` text in the style of ``nn.Conv2d``: non-default arguments only."""
-    s = f"{in_channels}, {out_channels}, kernel_size={kernel_size}, stride={stride}"
-    s += f", padding={padding}" if padding != (0, 0) else ""
-    s += f", dilation={dilation}" if dilation != (1, 1) else ""
-    s += f", groups={groups}" if groups != 1 else ""
-    s += ", bias=False" if not bias else ""
-    return s

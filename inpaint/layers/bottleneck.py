@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from torch import Tensor, nn
 
-from .arithmetic import IntPair, check_conv_args, check_positive_int, conv_extra_repr
-from .mask import check_inputs, resize_mask
+from .base import MaskAgnosticConv
+from .checks import IntPair, check_positive_int
 
 
-class BottleneckConv2d(nn.Module):
+class BottleneckConv2d(MaskAgnosticConv):
     """1x1 ``in -> mid``, ``k x k`` ``mid -> mid``, 1x1 ``mid -> out``.
 
     Args:
@@ -42,10 +42,8 @@ class BottleneckConv2d(nn.Module):
         bias: bool = True,
         reduction: int = 4,
     ) -> None:
-        super().__init__()
-        kernel_size, stride, padding, dilation = check_conv_args(
-            in_channels, out_channels, kernel_size, stride, padding, dilation
-        )
+        # groups split the middle conv only: checked against mid_channels, not the channels
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, 1, bias)
         check_positive_int(reduction, "reduction")
         mid = max(1, out_channels // reduction)
         if mid % check_positive_int(groups, "groups"):
@@ -53,42 +51,15 @@ class BottleneckConv2d(nn.Module):
                 f"mid_channels ({mid} = max(1, out_channels // reduction)) must be divisible "
                 f"by groups ({groups})"
             )
-        self.in_channels = in_channels
-        self.out_channels = out_channels
+        self.groups = groups
         self.mid_channels = mid
         self.reduction = reduction
         self.reduce = nn.Conv2d(in_channels, mid, 1, bias=False)
         self.conv = nn.Conv2d(mid, mid, kernel_size, stride, padding, dilation, groups, False)
         self.expand = nn.Conv2d(mid, out_channels, 1, bias=bias)
 
-    def reset_parameters(self) -> None:
-        for conv in (self.reduce, self.conv, self.expand):
-            conv.reset_parameters()
-
-    def forward(self, x: Tensor, mask: Tensor | None = None) -> tuple[Tensor, Tensor | None]:
-        """
-        Args:
-            x (Tensor[N, in_channels, H, W]): input.
-            mask (Tensor[N, 1 or in_channels, H, W], optional): 1 = known, 0 = hole; unused.
-
-        Returns:
-            tuple[Tensor[N, out_channels, H_out, W_out], Tensor[N, 1 or in_channels, H_out,
-            W_out] or None]: output and ``mask`` resized (nearest) to its size.
-        """
-        check_inputs(x, mask, self.in_channels, (1, self.in_channels))
-        y = self.expand(self.conv(self.reduce(x)))
-        return y, resize_mask(mask, y.shape[-2:])
+    def compute(self, x: Tensor) -> Tensor:
+        return self.expand(self.conv(self.reduce(x)))
 
     def extra_repr(self) -> str:
-        c = self.conv
-        s = conv_extra_repr(
-            self.in_channels,
-            self.out_channels,
-            c.kernel_size,
-            c.stride,
-            c.padding,
-            c.dilation,
-            c.groups,
-            self.expand.bias is not None,
-        )
-        return s + f", reduction={self.reduction}"
+        return super().extra_repr() + f", reduction={self.reduction}"

@@ -23,12 +23,12 @@ from torch import Tensor, nn
 from torch.nn import init
 from torchvision.ops import deform_conv2d
 
-from .arithmetic import IntPair, check_conv_args, check_positive_int, conv_extra_repr
+from .base import MaskAgnosticConv
+from .checks import IntPair, check_positive_int
 from .deformable_sampling import sampled_deform_conv2d
-from .mask import check_inputs, resize_mask
 
 
-class DeformableConv2d(nn.Module):
+class DeformableConv2d(MaskAgnosticConv):
     """Deformable convolution whose offsets are predicted from the input.
 
     Args:
@@ -61,27 +61,20 @@ class DeformableConv2d(nn.Module):
         modulated: bool = False,
         offset_groups: int = 1,
     ) -> None:
-        super().__init__()
-        kernel_size, stride, padding, dilation = check_conv_args(
-            in_channels, out_channels, kernel_size, stride, padding, dilation, groups
+        super().__init__(
+            in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias
         )
         check_positive_int(offset_groups, "offset_groups")
         if in_channels % offset_groups:
             raise ValueError(
                 f"in_channels ({in_channels}) must be divisible by offset_groups ({offset_groups})"
             )
-        self.in_channels = in_channels
-        self.out_channels = out_channels
-        self.kernel_size = kernel_size
-        self.stride = stride
-        self.padding = padding
-        self.dilation = dilation
-        self.groups = groups
         self.modulated = modulated
         self.offset_groups = offset_groups
-        self.weight = nn.Parameter(torch.empty(out_channels, in_channels // groups, *kernel_size))
+        kh, kw = self.kernel_size
+        self.weight = nn.Parameter(torch.empty(out_channels, in_channels // groups, kh, kw))
         self.bias = nn.Parameter(torch.empty(out_channels)) if bias else None
-        taps = offset_groups * kernel_size[0] * kernel_size[1]
+        taps = offset_groups * kh * kw
         self.offset_conv = nn.Conv2d(
             in_channels, (3 if modulated else 2) * taps, kernel_size, stride, padding, dilation
         )
@@ -97,18 +90,7 @@ class DeformableConv2d(nn.Module):
         init.zeros_(self.offset_conv.weight)
         init.zeros_(self.offset_conv.bias)
 
-    def forward(self, x: Tensor, mask: Tensor | None = None) -> tuple[Tensor, Tensor | None]:
-        """
-        Args:
-            x (Tensor[N, in_channels, H, W]): input.
-            mask (Tensor[N, 1 or in_channels, H, W], optional): 1 = known, 0 = hole; unused.
-
-        Returns:
-            tuple[Tensor[N, out_channels, H_out, W_out], Tensor[N, 1 or in_channels, H_out,
-            W_out] or None]: the deformable convolution and ``mask`` resized (nearest) to its
-            size.
-        """
-        check_inputs(x, mask, self.in_channels, (1, self.in_channels))
+    def compute(self, x: Tensor) -> Tensor:
         # Sampling runs in the weight's dtype: under autocast offset_conv returns half precision
         # while x may be float32, and both paths need one dtype (torchvision's autocast kernel,
         # which computes in float32, exists for CUDA only).
@@ -125,7 +107,7 @@ class DeformableConv2d(nn.Module):
             deform = partial(sampled_deform_conv2d, exact_integer_grid=False)
         else:
             deform = deform_conv2d if x.is_cuda else sampled_deform_conv2d
-        y = deform(
+        return deform(
             x.to(dtype),
             offset,
             self.weight,
@@ -135,19 +117,7 @@ class DeformableConv2d(nn.Module):
             self.dilation,
             modulation,
         )
-        return y, resize_mask(mask, y.shape[-2:])
 
     def extra_repr(self) -> str:
-        s = conv_extra_repr(
-            self.in_channels,
-            self.out_channels,
-            self.kernel_size,
-            self.stride,
-            self.padding,
-            self.dilation,
-            self.groups,
-            self.bias is not None,
-        )
-        s += ", modulated=True" if self.modulated else ""
-        s += f", offset_groups={self.offset_groups}" if self.offset_groups != 1 else ""
-        return s
+        s = super().extra_repr() + (", modulated=True" if self.modulated else "")
+        return s + (f", offset_groups={self.offset_groups}" if self.offset_groups != 1 else "")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import torch.nn.functional as F
 from torch import Tensor
 
-from .arithmetic import IntPair
+from .checks import IntPair
 from .standard import StandardConv2d
 
 

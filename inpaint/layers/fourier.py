@@ -25,8 +25,9 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from .arithmetic import IntPair, check_conv_args, conv_extra_repr, conv_output_size
-from .mask import check_inputs, resize_mask
+from .arithmetic import conv_output_size
+from .base import MaskAgnosticConv
+from .checks import IntPair
 
 
 def _check_ratio(value: float, name: str) -> float:
@@ -126,7 +127,7 @@ class SpectralTransform(nn.Module):
         return self.local_fourier(quadrants).repeat(1, 1, 2, 2)
 
 
-class FourierConv2d(nn.Module):
+class FourierConv2d(MaskAgnosticConv):
     """Fast Fourier convolution with the ``nn.Conv2d`` signature.
 
     Args:
@@ -161,15 +162,11 @@ class FourierConv2d(nn.Module):
         ratio_gout: float = 0.75,
         enable_lfu: bool = False,
     ) -> None:
-        super().__init__()
-        kernel_size, stride, padding, dilation = check_conv_args(
-            in_channels, out_channels, kernel_size, stride, padding, dilation, groups
+        super().__init__(
+            in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias
         )
         if groups != 1:
             raise ValueError(f"fourier conv supports groups=1 only, got groups={groups}")
-        self.in_channels, self.out_channels = in_channels, out_channels
-        self.kernel_size, self.stride = kernel_size, stride
-        self.padding, self.dilation = padding, dilation
         self.ratio_gin = _check_ratio(ratio_gin, "ratio_gin")
         self.ratio_gout = _check_ratio(ratio_gout, "ratio_gout")
         self.enable_lfu = enable_lfu
@@ -217,18 +214,9 @@ class FourierConv2d(nn.Module):
             )
         )
 
-    def forward(self, x: Tensor, mask: Tensor | None = None) -> tuple[Tensor, Tensor | None]:
-        """
-        Args:
-            x (Tensor[N, in_channels, H, W]): input; channels ``[:in_channels - in_global]``
-                are local, the rest global.
-            mask (Tensor[N, 1 or in_channels, H, W], optional): 1 = known, 0 = hole; unused.
-
-        Returns:
-            tuple[Tensor[N, out_channels, H_out, W_out], Tensor[N, 1 or in_channels, H_out,
-            W_out] or None]: ``cat([y_local, y_global])`` and ``mask`` resized (nearest).
-        """
-        check_inputs(x, mask, self.in_channels, (1, self.in_channels))
+    def compute(self, x: Tensor) -> Tensor:
+        """``cat([y_local, y_global])`` for ``x`` whose channels ``[:in_channels - in_global]``
+        are local, the rest global."""
         size = self.output_size(*x.shape[-2:])
         x_local, x_global = x.split([self.in_channels - self.in_global, self.in_global], dim=1)
         y_local = self._sum((self.local_to_local, x_local), (self.global_to_local, x_global))
@@ -239,7 +227,7 @@ class FourierConv2d(nn.Module):
         y = torch.cat([part for part in (y_local, y_global) if part is not None], dim=1)
         if self.bias is not None:
             y = y + self.bias.view(1, -1, 1, 1).to(y.dtype)
-        return y, resize_mask(mask, y.shape[-2:])
+        return y
 
     @staticmethod
     def _sum(*paths: tuple[nn.Module | None, Tensor]) -> Tensor | None:
@@ -247,15 +235,5 @@ class FourierConv2d(nn.Module):
         return sum(outputs[1:], outputs[0]) if outputs else None
 
     def extra_repr(self) -> str:
-        s = conv_extra_repr(
-            self.in_channels,
-            self.out_channels,
-            self.kernel_size,
-            self.stride,
-            self.padding,
-            self.dilation,
-            1,
-            self.bias is not None,
-        )
-        s += f", ratio_gin={self.ratio_gin}, ratio_gout={self.ratio_gout}"
+        s = super().extra_repr() + f", ratio_gin={self.ratio_gin}, ratio_gout={self.ratio_gout}"
         return s + (", enable_lfu=True" if self.enable_lfu else "")

@@ -15,11 +15,11 @@ from collections.abc import Callable
 from torch import Tensor, nn
 
 from .activations import build_activation
-from .arithmetic import IntPair, check_conv_args, conv_extra_repr
-from .mask import check_inputs, resize_mask
+from .base import MaskAgnosticConv
+from .checks import IntPair
 
 
-class GatedConv2d(nn.Module):
+class GatedConv2d(MaskAgnosticConv):
     """Gated convolution ``activation(F) * sigmoid(G)`` with one fused conv for ``F`` and ``G``.
 
     Args:
@@ -49,33 +49,17 @@ class GatedConv2d(nn.Module):
         bias: bool = True,
         activation: str | nn.Module | Callable[[], nn.Module] = "elu",
     ) -> None:
-        super().__init__()
-        kernel_size, stride, padding, dilation = check_conv_args(
-            in_channels, out_channels, kernel_size, stride, padding, dilation, groups
+        super().__init__(
+            in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias
         )
-        self.in_channels = in_channels
-        self.out_channels = out_channels
-        self.groups = groups
         self.conv = nn.Conv2d(
             in_channels, 2 * out_channels, kernel_size, stride, padding, dilation, groups, bias
         )
         self.activation = build_activation(activation)
         self.gate_activation = nn.Sigmoid()
 
-    def reset_parameters(self) -> None:
-        self.conv.reset_parameters()
-
-    def forward(self, x: Tensor, mask: Tensor | None = None) -> tuple[Tensor, Tensor | None]:
-        """
-        Args:
-            x (Tensor[N, in_channels, H, W]): input.
-            mask (Tensor[N, 1 or in_channels, H, W], optional): 1 = known, 0 = hole; unused.
-
-        Returns:
-            tuple[Tensor[N, out_channels, H_out, W_out], Tensor[N, 1 or in_channels, H_out,
-            W_out] or None]: gated output and ``mask`` resized (nearest) to its size.
-        """
-        check_inputs(x, mask, self.in_channels, (1, self.in_channels))
+    def compute(self, x: Tensor) -> Tensor:
+        """``activation(feature) * gate_activation(gate)`` of the fused conv's two halves."""
         both = self.conv(x)
         if self.groups == 1:
             # chunk's backward is one cat that keeps the conv's memory format; unbind's (below)
@@ -84,18 +68,4 @@ class GatedConv2d(nn.Module):
         else:
             per_group = both.unflatten(1, (self.groups, 2, self.out_channels // self.groups))
             feature, gate = (t.flatten(1, 2) for t in per_group.unbind(2))
-        y = self.activation(feature) * self.gate_activation(gate)
-        return y, resize_mask(mask, y.shape[-2:])
-
-    def extra_repr(self) -> str:
-        conv = self.conv
-        return conv_extra_repr(
-            self.in_channels,
-            self.out_channels,
-            conv.kernel_size,
-            conv.stride,
-            conv.padding,
-            conv.dilation,
-            self.groups,
-            conv.bias is not None,
-        )
+        return self.activation(feature) * self.gate_activation(gate)

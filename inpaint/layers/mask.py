@@ -1,4 +1,4 @@
-"""Mask helpers shared by every layer: nearest-neighbour resizing and input validation.
+"""Nearest-neighbour mask resizing, by which a layer hands the mask on at its output size.
 
 Masks follow one convention throughout the package: float tensors of shape [N, 1, H, W]
 (or [N, C, H, W] for per-channel masks), 1 = known pixel, 0 = hole.
@@ -33,34 +33,3 @@ def resize_mask(mask: Tensor | None, size: Sequence[int]) -> Tensor | None:
     if tuple(mask.shape[-2:]) == size:
         return mask
     return F.interpolate(mask, size=size, mode="nearest")
-
-
-def check_inputs(
-    x: Tensor, mask: Tensor | None, in_channels: int, mask_channels: Sequence[int] = (1,)
-) -> None:
-    """Raise ``ValueError`` unless ``x`` and ``mask`` fit a layer with ``in_channels`` inputs.
-
-    Args:
-        x (Tensor[N, in_channels, H, W]): layer input.
-        mask (Tensor[N, M, H, W] or None): mask, where ``M`` must be one of ``mask_channels``;
-            it must be a floating-point tensor.
-        in_channels (int): channel count the layer was built for.
-        mask_channels (sequence of int): accepted mask channel counts.
-    """
-    if x.dim() != 4 or x.shape[1] != in_channels:
-        raise ValueError(f"expected x of shape [N, {in_channels}, H, W], got {tuple(x.shape)}")
-    if mask is None:
-        return
-    allowed = " or ".join(str(c) for c in mask_channels)
-    if (
-        mask.dim() != 4
-        or mask.shape[0] != x.shape[0]
-        or mask.shape[-2:] != x.shape[-2:]
-        or mask.shape[1] not in mask_channels
-    ):
-        raise ValueError(
-            f"mask of shape {tuple(mask.shape)} does not fit x of shape {tuple(x.shape)}: "
-            f"expected [{x.shape[0]}, {allowed}, {x.shape[2]}, {x.shape[3]}]"
-        )
-    if not mask.is_floating_point():
-        raise ValueError(f"mask must be a floating-point tensor (1 = known), got {mask.dtype}")

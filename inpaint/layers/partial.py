@@ -18,8 +18,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from .arithmetic import IntPair, check_conv_args
-from .mask import check_inputs
+from .checks import IntPair, check_conv_args, check_inputs
 
 
 class PartialConv2d(nn.Conv2d):

@@ -12,11 +12,10 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
-from .arithmetic import check_positive_int
-from .mask import check_inputs, resize_mask
+from .base import MaskAgnosticUpsample
 
 
-class PixelShuffleUpsample(nn.Module):
+class PixelShuffleUpsample(MaskAgnosticUpsample):
     """3x3 conv (padding 1) to ``out_channels * scale**2`` channels, then ``nn.PixelShuffle``.
 
     Args:
@@ -34,13 +33,7 @@ class PixelShuffleUpsample(nn.Module):
     def __init__(
         self, in_channels: int, out_channels: int, scale: int = 2, bias: bool = True
     ) -> None:
-        super().__init__()
-        check_positive_int(in_channels, "in_channels")
-        check_positive_int(out_channels, "out_channels")
-        check_positive_int(scale, "scale")
-        self.in_channels = in_channels
-        self.out_channels = out_channels
-        self.scale = scale
+        super().__init__(in_channels, out_channels, scale)
         self.conv = nn.Conv2d(in_channels, out_channels * scale**2, 3, padding=1, bias=bias)
         self.shuffle = nn.PixelShuffle(scale)
         self.reset_parameters()
@@ -54,19 +47,5 @@ class PixelShuffleUpsample(nn.Module):
         if self.conv.bias is not None:
             self.conv.bias.copy_(sub.bias.repeat_interleave(repeats, dim=0))
 
-    def forward(self, x: Tensor, mask: Tensor | None = None) -> tuple[Tensor, Tensor | None]:
-        """
-        Args:
-            x (Tensor[N, in_channels, H, W]): input.
-            mask (Tensor[N, 1 or in_channels, H, W], optional): 1 = known, 0 = hole.
-
-        Returns:
-            tuple[Tensor[N, out_channels, scale * H, scale * W], Tensor[N, 1 or in_channels,
-            scale * H, scale * W] or None]: output and ``mask`` resized (nearest) to its size.
-        """
-        check_inputs(x, mask, self.in_channels, (1, self.in_channels))
-        y = self.shuffle(self.conv(x))
-        return y, resize_mask(mask, y.shape[-2:])
-
-    def extra_repr(self) -> str:
-        return f"scale={self.scale}"
+    def compute(self, x: Tensor) -> Tensor:
+        return self.shuffle(self.conv(x))

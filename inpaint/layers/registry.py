@@ -12,8 +12,8 @@ from typing import Any
 
 from torch import nn
 
-from .arithmetic import IntPair
 from .bottleneck import BottleneckConv2d
+from .checks import IntPair
 from .deformable import DeformableConv2d
 from .dilated import DilatedConv2d
 from .fourier import FourierConv2d

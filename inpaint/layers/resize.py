@@ -10,14 +10,13 @@ from __future__ import annotations
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from .arithmetic import check_positive_int
-from .mask import check_inputs, resize_mask
+from .base import MaskAgnosticUpsample
 
 #: Interpolation modes accepted by :class:`ResizeUpsample` (``align_corners=False``).
 MODES = ("bicubic", "bilinear", "nearest")
 
 
-class ResizeUpsample(nn.Module):
+class ResizeUpsample(MaskAgnosticUpsample):
     """``F.interpolate(x, scale_factor=scale, mode=mode)`` then a 3x3 conv with padding 1.
 
     Args:
@@ -39,35 +38,16 @@ class ResizeUpsample(nn.Module):
         bias: bool = True,
         mode: str = "nearest",
     ) -> None:
-        super().__init__()
-        check_positive_int(in_channels, "in_channels")
-        check_positive_int(out_channels, "out_channels")
-        check_positive_int(scale, "scale")
+        super().__init__(in_channels, out_channels, scale)
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; known: {', '.join(MODES)}")
-        self.in_channels = in_channels
-        self.scale = scale
         self.mode = mode
         self.conv = nn.Conv2d(in_channels, out_channels, 3, padding=1, bias=bias)
 
-    def reset_parameters(self) -> None:
-        self.conv.reset_parameters()
-
-    def forward(self, x: Tensor, mask: Tensor | None = None) -> tuple[Tensor, Tensor | None]:
-        """
-        Args:
-            x (Tensor[N, in_channels, H, W]): input.
-            mask (Tensor[N, 1 or in_channels, H, W], optional): 1 = known, 0 = hole.
-
-        Returns:
-            tuple[Tensor[N, out_channels, scale * H, scale * W], Tensor[N, 1 or in_channels,
-            scale * H, scale * W] or None]: output and ``mask`` resized (nearest) to its size.
-        """
-        check_inputs(x, mask, self.in_channels, (1, self.in_channels))
+    def compute(self, x: Tensor) -> Tensor:
         align = None if self.mode == "nearest" else False
         up = F.interpolate(x, scale_factor=self.scale, mode=self.mode, align_corners=align)
-        y = self.conv(up)
-        return y, resize_mask(mask, y.shape[-2:])
+        return self.conv(up)
 
     def extra_repr(self) -> str:
-        return f"scale={self.scale}, mode={self.mode!r}"
+        return super().extra_repr() + f", mode={self.mode!r}"

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from torch import Tensor, nn
 
-from .arithmetic import IntPair, check_conv_args, conv_extra_repr
-from .mask import check_inputs, resize_mask
+from .base import MaskAgnosticConv
+from .checks import IntPair
 
 
-class SeparableConv2d(nn.Module):
+class SeparableConv2d(MaskAgnosticConv):
     """Depthwise ``k x k`` conv then pointwise 1x1 conv.
 
     Args:
@@ -42,44 +42,13 @@ class SeparableConv2d(nn.Module):
         groups: int = 1,
         bias: bool = True,
     ) -> None:
-        super().__init__()
-        kernel_size, stride, padding, dilation = check_conv_args(
-            in_channels, out_channels, kernel_size, stride, padding, dilation, groups
+        super().__init__(
+            in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias
         )
-        self.in_channels = in_channels
-        self.out_channels = out_channels
         self.depthwise = nn.Conv2d(
             in_channels, in_channels, kernel_size, stride, padding, dilation, in_channels, False
         )
         self.pointwise = nn.Conv2d(in_channels, out_channels, 1, groups=groups, bias=bias)
 
-    def reset_parameters(self) -> None:
-        self.depthwise.reset_parameters()
-        self.pointwise.reset_parameters()
-
-    def forward(self, x: Tensor, mask: Tensor | None = None) -> tuple[Tensor, Tensor | None]:
-        """
-        Args:
-            x (Tensor[N, in_channels, H, W]): input.
-            mask (Tensor[N, 1 or in_channels, H, W], optional): 1 = known, 0 = hole; unused.
-
-        Returns:
-            tuple[Tensor[N, out_channels, H_out, W_out], Tensor[N, 1 or in_channels, H_out,
-            W_out] or None]: output and ``mask`` resized (nearest) to its size.
-        """
-        check_inputs(x, mask, self.in_channels, (1, self.in_channels))
-        y = self.pointwise(self.depthwise(x))
-        return y, resize_mask(mask, y.shape[-2:])
-
-    def extra_repr(self) -> str:
-        dw, pw = self.depthwise, self.pointwise
-        return conv_extra_repr(
-            self.in_channels,
-            self.out_channels,
-            dw.kernel_size,
-            dw.stride,
-            dw.padding,
-            dw.dilation,
-            pw.groups,
-            pw.bias is not None,
-        )
+    def compute(self, x: Tensor) -> Tensor:
+        return self.pointwise(self.depthwise(x))

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 from torch import Tensor, nn
 
-from .arithmetic import IntPair, check_conv_args, check_positive_int, conv_extra_repr
-from .mask import check_inputs, resize_mask
+from .base import MaskAgnosticConv
+from .checks import IntPair, check_positive_int
 
 
-class SpatiallySeparableConv2d(nn.Module):
+class SpatiallySeparableConv2d(MaskAgnosticConv):
     """``kh x 1`` conv ``in -> mid`` then ``1 x kw`` conv ``mid -> out``.
 
     The vertical conv carries the height components of stride, padding and dilation, the
@@ -57,17 +57,16 @@ class SpatiallySeparableConv2d(nn.Module):
         bias: bool = True,
         mid_channels: int | None = None,
     ) -> None:
-        super().__init__()
-        (kh, kw), (sh, sw), (ph, pw), (dh, dw) = check_conv_args(
-            in_channels, out_channels, kernel_size, stride, padding, dilation, groups
+        super().__init__(
+            in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias
         )
         mid = min(in_channels, out_channels) if mid_channels is None else mid_channels
         check_positive_int(mid, "mid_channels")
         if mid % groups:
             raise ValueError(f"mid_channels ({mid}) must be divisible by groups ({groups})")
-        self.in_channels = in_channels
-        self.out_channels = out_channels
         self.mid_channels = mid
+        (kh, kw), (sh, sw) = self.kernel_size, self.stride
+        (ph, pw), (dh, dw) = self.padding, self.dilation
         self.vertical = nn.Conv2d(
             in_channels, mid, (kh, 1), (sh, 1), (ph, 0), (dh, 1), groups, False
         )
@@ -75,36 +74,11 @@ class SpatiallySeparableConv2d(nn.Module):
             mid, out_channels, (1, kw), (1, sw), (0, pw), (1, dw), groups, bias
         )
 
-    def reset_parameters(self) -> None:
-        self.vertical.reset_parameters()
-        self.horizontal.reset_parameters()
-
-    def forward(self, x: Tensor, mask: Tensor | None = None) -> tuple[Tensor, Tensor | None]:
-        """
-        Args:
-            x (Tensor[N, in_channels, H, W]): input.
-            mask (Tensor[N, 1 or in_channels, H, W], optional): 1 = known, 0 = hole; unused.
-
-        Returns:
-            tuple[Tensor[N, out_channels, H_out, W_out], Tensor[N, 1 or in_channels, H_out,
-            W_out] or None]: output and ``mask`` resized (nearest) to its size.
-        """
-        check_inputs(x, mask, self.in_channels, (1, self.in_channels))
-        y = self.horizontal(self.vertical(x))
-        return y, resize_mask(mask, y.shape[-2:])
+    def compute(self, x: Tensor) -> Tensor:
+        return self.horizontal(self.vertical(x))
 
     def extra_repr(self) -> str:
-        v, h = self.vertical, self.horizontal
-        s = conv_extra_repr(
-            self.in_channels,
-            self.out_channels,
-            (v.kernel_size[0], h.kernel_size[1]),
-            (v.stride[0], h.stride[1]),
-            (v.padding[0], h.padding[1]),
-            (v.dilation[0], h.dilation[1]),
-            h.groups,
-            h.bias is not None,
-        )
+        s = super().extra_repr()
         if self.mid_channels != min(self.in_channels, self.out_channels):
             s += f", mid_channels={self.mid_channels}"
         return s

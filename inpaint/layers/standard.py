@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from torch import Tensor, nn
 
-from .arithmetic import IntPair, check_conv_args
-from .mask import check_inputs, resize_mask
+from .base import MaskAgnosticLayer
+from .checks import IntPair, check_conv_args
 
 
-class StandardConv2d(nn.Conv2d):
+class StandardConv2d(MaskAgnosticLayer, nn.Conv2d):
     """``nn.Conv2d`` whose ``forward`` takes and returns a mask.
 
     Args:
@@ -45,16 +45,5 @@ class StandardConv2d(nn.Conv2d):
             in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias
         )
 
-    def forward(self, x: Tensor, mask: Tensor | None = None) -> tuple[Tensor, Tensor | None]:
-        """
-        Args:
-            x (Tensor[N, in_channels, H, W]): input.
-            mask (Tensor[N, 1 or in_channels, H, W], optional): 1 = known, 0 = hole; unused.
-
-        Returns:
-            tuple[Tensor[N, out_channels, H_out, W_out], Tensor[N, 1 or in_channels, H_out,
-            W_out] or None]: the convolution and ``mask`` resized (nearest) to its size.
-        """
-        check_inputs(x, mask, self.in_channels, (1, self.in_channels))
-        y = super().forward(x)
-        return y, resize_mask(mask, y.shape[-2:])
+    def compute(self, x: Tensor) -> Tensor:
+        return nn.Conv2d.forward(self, x)

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from torch import Tensor, nn
 
-from .arithmetic import check_positive_int
-from .mask import check_inputs, resize_mask
+from .base import MaskAgnosticUpsample
 
 
-class TransposedUpsample(nn.Module):
+class TransposedUpsample(MaskAgnosticUpsample):
     """``nn.ConvTranspose2d`` upsampling by an integer ``scale``.
 
     Args:
@@ -33,32 +32,10 @@ class TransposedUpsample(nn.Module):
     def __init__(
         self, in_channels: int, out_channels: int, scale: int = 2, bias: bool = True
     ) -> None:
-        super().__init__()
-        check_positive_int(in_channels, "in_channels")
-        check_positive_int(out_channels, "out_channels")
-        check_positive_int(scale, "scale")
-        self.in_channels = in_channels
-        self.scale = scale
+        super().__init__(in_channels, out_channels, scale)
         self.conv = nn.ConvTranspose2d(
             in_channels, out_channels, 2 * scale - scale % 2, scale, scale // 2, bias=bias
         )
 
-    def reset_parameters(self) -> None:
-        self.conv.reset_parameters()
-
-    def forward(self, x: Tensor, mask: Tensor | None = None) -> tuple[Tensor, Tensor | None]:
-        """
-        Args:
-            x (Tensor[N, in_channels, H, W]): input.
-            mask (Tensor[N, 1 or in_channels, H, W], optional): 1 = known, 0 = hole.
-
-        Returns:
-            tuple[Tensor[N, out_channels, scale * H, scale * W], Tensor[N, 1 or in_channels,
-            scale * H, scale * W] or None]: output and ``mask`` resized (nearest) to its size.
-        """
-        check_inputs(x, mask, self.in_channels, (1, self.in_channels))
-        y = self.conv(x)
-        return y, resize_mask(mask, y.shape[-2:])
-
-    def extra_repr(self) -> str:
-        return f"scale={self.scale}"
+    def compute(self, x: Tensor) -> Tensor:
+        return self.conv(x)

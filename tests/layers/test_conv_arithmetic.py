@@ -17,7 +17,8 @@ from inpaint.layers import (
     create_conv,
     receptive_field,
 )
-from inpaint.layers.arithmetic import FLOP_FORMULAS, check_conv_args
+from inpaint.layers.arithmetic import FLOP_FORMULAS
+from inpaint.layers.checks import check_conv_args
 from inpaint.layers.deformable_sampling import sampled_deform_conv2d
 
 

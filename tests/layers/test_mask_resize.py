@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from inpaint.layers import resize_mask
-from inpaint.layers.mask import check_inputs
+from inpaint.layers.checks import check_inputs
 
 
 def test_none_stays_none_and_same_size_is_returned_unchanged():

@@ -1,0 +1,121 @@
+"""Base classes of the layers whose computation ignores the mask.
+
+A variant subclasses one of them and implements ``compute(x) -> y``; ``forward(x, mask)``
+checks both inputs and returns ``(y, mask)`` with the mask resized (nearest) to ``y``'s grid.
+`MaskAgnosticConv` takes the arguments of ``nn.Conv2d``, checks and keeps them and prints them
+as ``nn.Conv2d`` does; `MaskAgnosticUpsample` does the same for ``(in_channels, out_channels,
+scale)``. A variant adds its own options to the constructor and to ``extra_repr``.
+"""
+
+from __future__ import annotations
+
+from torch import Tensor, nn
+
+from .checks import IntPair, check_conv_args, check_inputs, check_positive_int
+from .mask import resize_mask
+
+
+class MaskAgnosticLayer(nn.Module):
+    """A layer whose output does not depend on the mask, which it passes on resized.
+
+    Subclasses set ``in_channels`` and implement ``compute``. Placed before ``nn.Conv2d`` in a
+    class's bases (`StandardConv2d`), it adds ``forward`` and nothing else.
+    """
+
+    in_channels: int
+
+    def compute(self, x: Tensor) -> Tensor:
+        """The layer's output, Tensor[N, out_channels, H_out, W_out], for ``x`` [N, in_channels,
+        H, W]."""
+        raise NotImplementedError
+
+    def forward(self, x: Tensor, mask: Tensor | None = None) -> tuple[Tensor, Tensor | None]:
+        """
+        Args:
+            x (Tensor[N, in_channels, H, W]): input.
+            mask (Tensor[N, 1 or in_channels, H, W], optional): 1 = known, 0 = hole; the
+                computation does not use it.
+
+        Returns:
+            tuple[Tensor[N, out_channels, H_out, W_out], Tensor[N, 1 or in_channels, H_out,
+            W_out] or None]: ``compute(x)`` and ``mask`` resized (nearest) to its size.
+        """
+        check_inputs(x, mask, self.in_channels, (1, self.in_channels))
+        y = self.compute(x)
+        return y, resize_mask(mask, y.shape[-2:])
+
+
+def _reset_children(module: nn.Module) -> None:
+    """``reset_parameters`` of every direct submodule that has one, in registration order."""
+    for child in module.children():
+        if hasattr(child, "reset_parameters"):
+            child.reset_parameters()
+
+
+class MaskAgnosticConv(MaskAgnosticLayer):
+    """A convolution variant with the arguments of ``nn.Conv2d``, checked and kept.
+
+    Args:
+        in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias: as
+            ``nn.Conv2d``; the variant decides which of its convs they apply to.
+
+    Attributes:
+        in_channels, out_channels, groups (int); kernel_size, stride, padding, dilation
+            (tuple[int, int]); has_bias (bool): the checked arguments.
+    """
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: IntPair,
+        stride: IntPair = 1,
+        padding: IntPair = 0,
+        dilation: IntPair = 1,
+        groups: int = 1,
+        bias: bool = True,
+    ) -> None:
+        super().__init__()
+        self.kernel_size, self.stride, self.padding, self.dilation = check_conv_args(
+            in_channels, out_channels, kernel_size, stride, padding, dilation, groups
+        )
+        self.in_channels = in_channels
+        self.out_channels = out_channels
+        self.groups = groups
+        self.has_bias = bias
+
+    def reset_parameters(self) -> None:
+        """Re-initialise every direct submodule that has ``reset_parameters``."""
+        _reset_children(self)
+
+    def extra_repr(self) -> str:
+        """``nn.Conv2d``'s text: channels, kernel and stride, then the non-default arguments."""
+        s = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}"
+        s += f", stride={self.stride}"
+        s += f", padding={self.padding}" if self.padding != (0, 0) else ""
+        s += f", dilation={self.dilation}" if self.dilation != (1, 1) else ""
+        s += f", groups={self.groups}" if self.groups != 1 else ""
+        return s + (", bias=False" if not self.has_bias else "")
+
+
+class MaskAgnosticUpsample(MaskAgnosticLayer):
+    """An upsampling layer by an integer ``scale``: ``H_out, W_out = scale * H, scale * W``.
+
+    Args:
+        in_channels (int): channels of ``x``.
+        out_channels (int): channels of the output.
+        scale (int): upsampling factor. Default: 2
+    """
+
+    def __init__(self, in_channels: int, out_channels: int, scale: int = 2) -> None:
+        super().__init__()
+        self.in_channels = check_positive_int(in_channels, "in_channels")
+        self.out_channels = check_positive_int(out_channels, "out_channels")
+        self.scale = check_positive_int(scale, "scale")
+
+    def reset_parameters(self) -> None:
+        """Re-initialise every direct submodule that has ``reset_parameters``."""
+        _reset_children(self)
+
+    def extra_repr(self) -> str:
+        return f"scale={self.scale}"
