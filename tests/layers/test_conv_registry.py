@@ -9,6 +9,7 @@ from torch import nn
 
 from inpaint.layers import (
     DilatedConv2d,
+    MaskAgnosticConv,
     PartialConv2d,
     StandardConv2d,
     available_convs,
@@ -109,6 +110,33 @@ def test_mask_ignoring_variants_pass_mask_on_resized(name):
     assert none is None
     torch.testing.assert_close(y_masked_free, y, rtol=0, atol=0)  # the mask does not change y
     assert layer(x, mask.expand(2, 4, 9, 9))[1].shape == (2, 4, *y.shape[-2:])
+
+
+class NegatedConv2d(MaskAgnosticConv):
+    """A variant written on the base class: its convs and its computation, nothing else."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        geometry = (self.kernel_size, self.stride, self.padding, self.dilation, self.groups)
+        self.conv = nn.Conv2d(self.in_channels, self.out_channels, *geometry, self.has_bias)
+
+    def compute(self, x: torch.Tensor) -> torch.Tensor:
+        return -self.conv(x)
+
+
+def test_a_variant_on_the_base_class_checks_arguments_and_inputs_and_passes_the_mask():
+    layer = create_conv(NegatedConv2d, 4, 6, 3, stride=2, padding=1, bias=False)
+    x, mask = torch.randn(2, 4, 9, 9), (torch.rand(2, 1, 9, 9) > 0.5).float()
+    y, mask_out = layer(x, mask)
+    torch.testing.assert_close(y, -layer.conv(x), rtol=0, atol=0)
+    assert torch.equal(mask_out, resize_mask(mask, (5, 5)))
+    assert (
+        layer.extra_repr() == "4, 6, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), bias=False"
+    )
+    with pytest.raises(ValueError, match="divisible by groups"):
+        create_conv(NegatedConv2d, 4, 6, 3, groups=4)
+    with pytest.raises(ValueError, match="does not fit x"):
+        layer(x, mask[:1])
 
 
 @pytest.mark.parametrize("name", CONVS)
