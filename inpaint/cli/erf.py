@@ -39,10 +39,9 @@ from inpaint.inspect.config import (
     load_generator_weights,
 )
 from inpaint.inspect.erf import (
-    bottleneck,
-    bottleneck_centre_unit,
     centre_hole,
     centre_of,
+    coarsest_centre_unit,
     input_gradient,
     mass_radius,
     output_centre_unit,
@@ -169,7 +168,7 @@ def measure(
     images, masks = inputs
     output = (output_centre_unit(generator), summary.rows[-1].receptive_field[0])
     units = {
-        "bottleneck": (bottleneck_centre_unit(generator), rf[names[id(bottleneck(generator))]]),
+        "bottleneck": (coarsest_centre_unit(generator), rf[names[id(generator.coarsest_layer())]]),
         "output": output,
         "output in hole": output,
     }

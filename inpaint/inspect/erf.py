@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import torch
-from torch import Tensor, nn
+from torch import Tensor
 
 from inpaint.models.generator import UNetGenerator
 
@@ -59,15 +59,10 @@ def output_centre_unit(generator: UNetGenerator) -> UnitFn:
     return unit
 
 
-def bottleneck(generator: UNetGenerator) -> nn.Module:
-    """The layer whose output is the bottleneck: the last context conv, else the last
-    encoder conv (the coarsest features, just before the first upsampling)."""
-    return generator.context[-1] if len(generator.context) else generator.encoder[-1][-1]
-
-
-def bottleneck_centre_unit(generator: UNetGenerator) -> UnitFn:
-    """The bottleneck features at their centre position, summed over channels."""
-    layer = bottleneck(generator)
+def coarsest_centre_unit(generator: UNetGenerator) -> UnitFn:
+    """The coarsest features (`UNetGenerator.coarsest_layer`) at their centre position, summed
+    over channels."""
+    layer = generator.coarsest_layer()
 
     def unit(images: Tensor, masks: Tensor) -> Tensor:
         kept: list[Tensor] = []

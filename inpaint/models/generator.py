@@ -1,19 +1,21 @@
 """U-Net encoder-decoder inpainting generator built from any conv variant.
 
-Layout (Liu et al. 2018's partial-conv U-Net, with the context bottleneck of Iizuka et al. 2017
-and DeepFill): a stem conv, ``len(widths) - 1`` levels each halving the resolution, an optional
-stack of dilated convs at the coarsest level, and a decoder that upsamples, concatenates the
-encoder's skip features and fuses them with a conv. The mask travels with the features: every
-layer returns its output mask, partial conv shrinks the holes level by level and the decoder's
-fusion conv sees the union of the known pixels of both inputs.
+Layout (Liu et al. 2018's partial-conv U-Net, with the dilated context convs of Iizuka et al.
+2017 and DeepFill): a stem conv, ``len(widths) - 1`` levels each halving the resolution, an
+optional stack of dilated convs at the coarsest level, and a decoder that upsamples,
+concatenates the encoder's skip features and fuses them with a conv. The mask travels with the
+features: every layer returns its output mask, partial conv shrinks the holes level by level
+and the decoder's fusion conv sees the union of the known pixels of both inputs.
 
 Level ``l`` is the resolution ``1 / 2 ** l`` of the input; stem, last fusion and head are at
-level 0, the bottleneck at level ``len(widths) - 1``. With ``outer_levels = k`` the convs of
-levels ``0 .. k-1`` come from ``outer_block`` instead of ``block``, as DCN (Dai et al. 2017)
-puts deformable convs only in a network's deep stages: there the offsets see enough context,
-and full-resolution sampling is what makes deformable convs slow. ``outer_levels = -1`` keeps
-``block`` for the bottleneck level only, LaMa's arrangement for Fourier convs (plain convs
-down to the bottleneck, residual FFC blocks there: ``context_residual=True``).
+level 0, the context convs at the coarsest level ``len(widths) - 1``. With ``outer_levels = k``
+the convs of levels ``0 .. k-1`` come from ``outer_block`` instead of ``block``, as DCN (Dai et
+al. 2017) puts deformable convs only in a network's deep stages: there the offsets see enough
+context, and full-resolution sampling is what makes deformable convs slow. ``outer_levels =
+-1`` keeps ``block`` for the coarsest level only, LaMa's arrangement for Fourier convs (plain
+convs down to it, residual FFC blocks there: ``context_residual=True``).
+
+`encoder_stages` and `coarsest_layer` name the layers that inspection hooks.
 """
 
 from __future__ import annotations
@@ -54,13 +56,14 @@ class UNetGenerator(nn.Module):
         stem_kernel_size: kernel of the first conv (large kernels help fill big holes).
         kernel_size: kernel of every other conv.
         convs_per_level: convs per encoder level (the first has stride 2).
-        context_dilations: dilation rates of the bottleneck convs; empty for none.
-        context_residual: add each bottleneck conv's input to its output (ResNet-style blocks,
+        context_dilations: dilation rates of the context convs at the coarsest level; empty for
+            none.
+        context_residual: add each context conv's input to its output (ResNet-style blocks,
             as LaMa's FFC blocks).
         image_channels: channels of the image (3 for RGB).
         outer_levels: how many of the finest resolution levels are built from `outer_block`
-            (0 = every conv is `block`; at most ``len(widths) - 1``, the bottleneck stays
-            `block`); negative values count back from the bottleneck, so -1 = all but it.
+            (0 = every conv is `block`; at most ``len(widths) - 1``, the coarsest level stays
+            `block`); negative values count back from the coarsest level, so -1 = all but it.
         outer_block: the conv variant of those levels (spec or mapping like `block`).
 
     forward(image [N, 3, H, W] in [0, 1], mask [N, 1, H, W], 1 = known) -> [N, 3, H, W]: the
@@ -96,7 +99,7 @@ class UNetGenerator(nn.Module):
         if not -len(widths) < outer_levels < len(widths):
             raise ValueError(
                 f"outer_levels must be in {1 - len(widths)}..{len(widths) - 1} (levels above "
-                f"the bottleneck of widths {widths}; negative counts back from it), "
+                f"the coarsest of widths {widths}; negative counts back from it), "
                 f"got {outer_levels}"
             )
         self.outer_levels = outer_levels % len(widths)
@@ -120,15 +123,15 @@ class UNetGenerator(nn.Module):
             convs = [unit(level, cin, cout, kernel_size, stride=2)]
             convs += [unit(level, cout, cout, kernel_size) for _ in range(convs_per_level - 1)]
             self.encoder.append(nn.ModuleList(convs))
-        bottleneck = len(widths) - 1
+        coarsest = len(widths) - 1
         self.context = nn.ModuleList(
-            unit(bottleneck, widths[-1], widths[-1], kernel_size, dilation=d)
+            unit(coarsest, widths[-1], widths[-1], kernel_size, dilation=d)
             for d in context_dilations
         )
         self.upsamplers = nn.ModuleList()
         self.fusions = nn.ModuleList()
         for level, cin, cout in zip(
-            reversed(range(bottleneck)), reversed(widths[1:]), reversed(widths[:-1]), strict=True
+            reversed(range(coarsest)), reversed(widths[1:]), reversed(widths[:-1]), strict=True
         ):
             self.upsamplers.append(self.upsample_spec.upsample(cin, cout))
             self.fusions.append(unit(level, 2 * cout, cout, kernel_size))
@@ -137,6 +140,18 @@ class UNetGenerator(nn.Module):
     def block_at(self, level: int) -> BlockSpec:
         """The conv variant of the convs whose output is at resolution level `level`."""
         return self.outer_block if level < self.outer_levels else self.block
+
+    def encoder_stages(self) -> list[tuple[str, nn.Module]]:
+        """The layer that ends each encoder stage, in forward order: ``stem`` (level 0), then
+        ``encoder.i``, the last conv of level ``i + 1``. Each returns ``(features, mask)`` at
+        its level's resolution."""
+        ends = [(f"encoder.{i}", level[-1]) for i, level in enumerate(self.encoder)]
+        return [("stem", self.stem), *ends]
+
+    def coarsest_layer(self) -> nn.Module:
+        """The layer whose output is the coarsest features, where the decoder starts: the last
+        context conv, else the last encoder conv."""
+        return self.context[-1] if len(self.context) else self.encoder[-1][-1]
 
     @property
     def size_multiple(self) -> int:

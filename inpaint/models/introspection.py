@@ -2,7 +2,7 @@
 
 Found by module name, never by variant name: a submodule called ``gate_activation`` (gated conv)
 gives its gate map, one called ``offset_conv`` (deformable conv) gives the length of its
-predicted sampling offsets, and the masks returned by the encoder levels are shown when they
+predicted sampling offsets, and the masks returned by the encoder stages are shown when they
 differ from the input mask merely resized (partial conv shrinks the holes level by level).
 """
 
@@ -61,10 +61,7 @@ def capture_internals(generator: UNetGenerator, image: Tensor, mask: Tensor) -> 
                     keep(f"offset/{name}", lambda out, taps=taps: offset_magnitude(out, taps))
                 )
             )
-    levels = [("stem", generator.stem)] + [
-        (f"encoder.{i}", level[-1]) for i, level in enumerate(generator.encoder)
-    ]
-    for name, module in levels:
+    for name, module in generator.encoder_stages():
         hooks.append(module.register_forward_hook(keep(f"mask/{name}", lambda out: out[1])))
     try:
         generator(image, mask)

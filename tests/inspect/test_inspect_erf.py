@@ -6,8 +6,8 @@ import torch
 
 from inpaint.inspect.config import InspectError, config_masks, load_generator_weights
 from inpaint.inspect.erf import (
-    bottleneck_centre_unit,
     centre_hole,
+    coarsest_centre_unit,
     input_gradient,
     mass_radius,
     output_centre_unit,
@@ -61,13 +61,13 @@ def test_mass_radius_of_a_known_map():
         mass_radius(grad, (4, 4), 0.0)
 
 
-def test_bottleneck_support_equals_its_theoretical_receptive_field():
+def test_coarsest_support_equals_its_theoretical_receptive_field():
     torch.manual_seed(0)
     generator = UNetGenerator(**SMALL)
     size = 64
     rows = {r.name: r for r in summarize(generator, (1, 3, size, size), (1, 1, size, size)).rows}
     images, masks = torch.rand(2, 3, size, size), torch.ones(2, 1, size, size)
-    grad = input_gradient(bottleneck_centre_unit(generator), images, masks, chunk=1)
+    grad = input_gradient(coarsest_centre_unit(generator), images, masks, chunk=1)
     assert support_size(grad) == rows["context.0"].receptive_field == (39, 39)
     out = input_gradient(output_centre_unit(generator), images, masks)
     assert max(support_size(out)) <= rows["head"].receptive_field[0]

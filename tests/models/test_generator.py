@@ -181,3 +181,26 @@ def test_block_spec_pads_for_same_size():
     conv = BlockSpec(name="standard", dilation=3).conv(4, 4, 5)
     assert conv(torch.rand(1, 4, 20, 20))[0].shape[-2:] == (20, 20)
     assert resize_mask(None, (4, 4)) is None
+
+
+def test_encoder_stages_run_in_forward_order_and_the_coarsest_layer_feeds_the_decoder():
+    generator = UNetGenerator(**SMALL)
+    stages = dict(generator.encoder_stages())
+    watched = {**stages, "coarsest": generator.coarsest_layer(), "up": generator.upsamplers[0]}
+    widths = {}
+
+    def record(name):
+        def hook(_module, _args, output):
+            widths[name] = output[0].shape[-1]
+
+        return hook
+
+    hooks = [layer.register_forward_hook(record(name)) for name, layer in watched.items()]
+    generator(torch.rand(1, 3, 32, 32), torch.ones(1, 1, 32, 32))
+    for hook in hooks:
+        hook.remove()
+    assert list(widths) == ["stem", "encoder.0", "encoder.1", "coarsest", "up"]  # call order
+    assert [widths[name] for name in stages] == [32, 16, 8]
+    assert generator.coarsest_layer() is generator.context[-1]
+    plain = UNetGenerator(**{**SMALL, "context_dilations": ()})
+    assert plain.coarsest_layer() is plain.encoder[-1][-1]
