@@ -2,10 +2,11 @@
 ``standard`` step comes to the speed of its own convolutions.
 
 A training step is what ``InpaintModule.training_step`` does without a discriminator (the
-default ``gan=none``), on one batch already in memory: generator forward, the composite,
-``InpaintLoss``, ``zero_grad(set_to_none=True)``, backward, gradient-norm clipping (the
-config's ``gradient_clip_norm``) and the optimizer's step (Adam), with the module's
-channels-last generator. Lightning's loop, logging and the finiteness check are left out.
+default ``gan=none``), on one batch already in memory: the module's own
+``InpaintModule.generator_loss`` (generator forward, composite, ``InpaintLoss``), then
+``zero_grad(set_to_none=True)``, backward, gradient-norm clipping (the config's
+``gradient_clip_norm``) and the optimizer's step (Adam), with the module's channels-last
+generator. Lightning's loop, logging and the finiteness check are left out.
 
 Kernel efficiency: the nominal FLOP/s of the ``standard`` step (FLOPs counted by
 ``FlopCounterMode`` over forward, losses and backward, divided by the step's time) as a
@@ -46,17 +47,15 @@ def training_step(module: InpaintModule, images: Tensor, masks: Tensor) -> Calla
     """
     if module.discriminator is not None:
         raise ValueError("the training benchmark times the generator-only step (gan=none)")
-    generator, loss, clip = module.generator, module.loss, module.gradient_clip_norm
-    optimizer = module.optimizer_factory(generator.parameters())
+    parameters, clip = list(module.generator.parameters()), module.gradient_clip_norm
+    optimizer = module.optimizer_factory(parameters)
 
     def step() -> None:
-        prediction = generator(images, masks)
-        blended = images * masks + prediction * (1 - masks)
-        total, _ = loss(prediction, blended, images, masks)
+        total = module.generator_loss(images, masks).total
         optimizer.zero_grad(set_to_none=True)
         total.backward()
         if clip:
-            nn.utils.clip_grad_norm_(generator.parameters(), clip)
+            nn.utils.clip_grad_norm_(parameters, clip)
         optimizer.step()
 
     return step

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 import lightning as L
 import torch
@@ -30,6 +30,22 @@ log = logging.getLogger(__name__)
 
 OptimizerFactory = Callable[[Iterable[nn.Parameter]], Optimizer]
 NONFINITE_POLICIES = ("skip", "stop")
+
+
+class GeneratorLoss(NamedTuple):
+    """The generator's loss on one batch and what it was computed from.
+
+    Attributes:
+        total: the weighted loss, a scalar.
+        terms: each loss term by name, scalars.
+        prediction: the generator's raw output [N, 3, H, W].
+        composite: what the losses see, ``image * mask + prediction * (1 - mask)`` [N, 3, H, W].
+    """
+
+    total: Tensor
+    terms: dict[str, Tensor]
+    prediction: Tensor
+    composite: Tensor
 
 
 class InpaintModule(L.LightningModule):
@@ -185,35 +201,63 @@ class InpaintModule(L.LightningModule):
         if not any(self._pending.values()):
             super().on_validation_model_zero_grad()
 
+    def generator_loss(
+        self, image: Tensor, mask: Tensor, prediction: Tensor | None = None
+    ) -> GeneratorLoss:
+        """The generator's loss on one batch, as training, validation and the benchmark take it.
+
+        With a discriminator, its scores of the composite enter the adversarial term; its
+        weights are frozen meanwhile, so this loss adds nothing to its gradient.
+
+        Args:
+            image: [N, 3, H, W] in [0, 1]; mask: [N, 1, H, W], 1 = known.
+            prediction: the generator's output for them when the caller already has it (the
+                training step updates the discriminator in between); else computed here.
+        """
+        if prediction is None:
+            prediction = self.generator(image, mask)
+        composite = image * mask + prediction * (1 - mask)
+        fake_scores = None
+        if self.discriminator is not None:
+            self.discriminator.requires_grad_(False)
+            fake_scores = self.discriminator(composite, mask)
+            self.discriminator.requires_grad_(True)
+        total, terms = self.loss(prediction, composite, image, mask, fake_scores)
+        return GeneratorLoss(total, terms, prediction, composite)
+
+    def _discriminator_step(
+        self, image: Tensor, mask: Tensor, prediction: Tensor, optimizer, step_now: bool
+    ) -> bool:
+        """Hinge loss of the discriminator on the real images and on the composite of the
+        (detached) `prediction`, its backward and, when due, its optimizer step; returns
+        whether the loss was finite (a non-finite one skips the batch for both networks)."""
+        composite = image * mask + prediction * (1 - mask)
+        d_loss = discriminator_hinge_loss(
+            self.discriminator(image, mask), self.discriminator(composite, mask)
+        )
+        finite = self._all_finite(d_loss)
+        if finite:
+            self._backward("discriminator", d_loss)
+            self.log("train/d_hinge", d_loss, on_step=True, on_epoch=False)
+        else:
+            self._handle_nonfinite("discriminator loss", {"d_hinge": d_loss})
+        if step_now:
+            self._step("discriminator", optimizer)
+        return finite
+
     def training_step(self, batch: dict[str, Tensor], batch_idx: int) -> None:
         image, mask = batch["image"], batch["mask"]
         optimizers = self.optimizers()
         optimizers = optimizers if isinstance(optimizers, list) else [optimizers]
         step_now = self._ends_optimizer_step(batch_idx)
         prediction = self.generator(image, mask)
-        blended = image * mask + prediction * (1 - mask)
-
-        fake_scores, skipped = None, False
+        finite = True
         if self.discriminator is not None:
-            d_loss = discriminator_hinge_loss(
-                self.discriminator(image, mask), self.discriminator(blended.detach(), mask)
+            finite = self._discriminator_step(
+                image, mask, prediction.detach(), optimizers[1], step_now
             )
-            if self._all_finite(d_loss):
-                self._backward("discriminator", d_loss)
-                self.log("train/d_hinge", d_loss, on_step=True, on_epoch=False)
-            else:
-                self._handle_nonfinite("discriminator loss", {"d_hinge": d_loss})
-                skipped = True
-            if step_now:
-                self._step("discriminator", optimizers[1])
-            if not skipped:
-                # frozen: the generator's loss must not add to the discriminator's gradient
-                self.discriminator.requires_grad_(False)
-                fake_scores = self.discriminator(blended, mask)
-                self.discriminator.requires_grad_(True)
-
-        if not skipped:
-            total, terms = self.loss(prediction, blended, image, mask, fake_scores)
+        if finite:
+            total, terms, _, _ = self.generator_loss(image, mask, prediction)
             if self._all_finite(total):
                 self._backward("generator", total)
                 batch_size = image.shape[0]
@@ -228,16 +272,8 @@ class InpaintModule(L.LightningModule):
 
     def validation_step(self, batch: dict[str, Tensor], batch_idx: int) -> None:
         image, mask = batch["image"], batch["mask"]
-        prediction = self.generator(image, mask)
+        total, _, prediction, _ = self.generator_loss(image, mask)
         output = composite(prediction, image, mask)
-        blended = image * mask + prediction * (1 - mask)
-        total, _ = self.loss(
-            prediction,
-            blended,
-            image,
-            mask,
-            self.discriminator(blended, mask) if self.discriminator is not None else None,
-        )
         self.log("val/loss", total, batch_size=image.shape[0], sync_dist=True)
         self.val_metrics.update(output, image, batch["hole_ratio"])
         if batch_idx == 0:

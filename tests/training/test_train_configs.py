@@ -39,6 +39,17 @@ def test_gan_config_trains_both_networks(make_cfg):
     assert summary["global_step"] == 2  # Lightning counts the D and the G optimizer steps
 
 
+def test_generator_loss_scores_the_composite_without_touching_the_discriminator(make_cfg):
+    module, _ = build(make_cfg("gan=sn_patchgan"))
+    image, mask = torch.rand(2, 3, 32, 32), (torch.rand(2, 1, 32, 32) > 0.4).float()
+    total, terms, prediction, composite = module.generator_loss(image, mask)
+    torch.testing.assert_close(composite, torch.where(mask > 0.5, image, prediction))
+    assert "adversarial" in terms
+    total.backward()
+    assert all(p.grad is None and p.requires_grad for p in module.discriminator.parameters())
+    assert all(p.grad is not None for p in module.generator.parameters())
+
+
 @pytest.mark.parametrize("experiment", EXPERIMENTS)
 def test_experiment_configs_run_on_a_tiny_folder(make_cfg, image_folder, experiment):
     cfg = make_cfg(
