@@ -10,37 +10,28 @@ import pytest
 from hydra import compose, initialize_config_module
 from hydra.core.global_hydra import GlobalHydra
 from hydra.core.hydra_config import HydraConfig
-from omegaconf import DictConfig, open_dict
+from omegaconf import DictConfig, OmegaConf, open_dict
 from PIL import Image
 
-# Small enough for a CPU test, big enough to exercise every part of the pipeline.
-FAST_OVERRIDES = [
-    "data.image_size=32",
-    "data.batch_size=2",
-    "data.val_batch_size=2",
-    "data.num_workers=0",
-    "data.train_samples_per_epoch=4",
-    "data.val_samples=4",
-    "model.generator.widths=[8,16,16]",
-    "model.generator.context_dilations=[2]",
-    "model.num_logged_images=2",
-    "trainer.max_epochs=1",
-    "trainer.log_every_n_steps=1",
-    "trainer.num_sanity_val_steps=0",
-    "trainer.enable_progress_bar=false",
-]
+TINY_CONFIG = Path(__file__).parents[1] / "inpaint" / "configs" / "debug" / "tiny.yaml"
+
+
+@pytest.fixture(scope="session")
+def tiny_generator() -> dict:
+    """The generator arguments that ``debug=tiny`` sets (widths, context dilations), for
+    tests that build the same generator directly."""
+    return OmegaConf.to_container(OmegaConf.load(TINY_CONFIG).model.generator)
 
 
 @pytest.fixture
 def make_cfg(tmp_path: Path) -> Callable[..., DictConfig]:
-    """make_cfg(*overrides) -> the training config with FAST_OVERRIDES, writing into tmp_path."""
+    """make_cfg(*overrides) -> the training config with ``debug=tiny`` (small enough for a CPU
+    test, big enough to exercise every part of the pipeline), writing into tmp_path."""
 
     def make(*overrides: str, output_dir: Path | None = None) -> DictConfig:
         GlobalHydra.instance().clear()
         with initialize_config_module("inpaint.configs", version_base="1.3"):
-            cfg = compose(
-                "train", overrides=[*FAST_OVERRIDES, *overrides], return_hydra_config=True
-            )
+            cfg = compose("train", overrides=["debug=tiny", *overrides], return_hydra_config=True)
         HydraConfig().set_config(cfg)
         with open_dict(cfg):
             cfg.paths.output_dir = str(output_dir or tmp_path / "run")

@@ -8,20 +8,14 @@ from inpaint.cli import erf
 from inpaint.inference.weights import save_generator
 from inpaint.models import UNetGenerator
 
-SMALL = ["model.generator.widths=[8,16,16]", "model.generator.context_dilations=[2]"]
-
 
 def quick(out) -> list[str]:
     """One 32x32 sample per measurement, pictures into `out`."""
     return ["--samples", "1", "--image-size", "32", "--out", str(out)]
 
 
-def test_erf_saves_pictures_and_prints_the_table(tmp_path, capsys):
-    generator = UNetGenerator(
-        block={"name": "gated", "activation": "identity"},
-        widths=(8, 16, 16),
-        context_dilations=(2,),
-    )
+def test_erf_saves_pictures_and_prints_the_table(tmp_path, capsys, tiny_generator):
+    generator = UNetGenerator(block={"name": "gated", "activation": "identity"}, **tiny_generator)
     state = {f"generator.{k}": v + 0.01 for k, v in generator.state_dict().items()}
     torch.save({"state_dict": state}, tmp_path / "gated.ckpt")
     out = tmp_path / "images"
@@ -32,7 +26,7 @@ def test_erf_saves_pictures_and_prints_the_table(tmp_path, capsys):
             *quick(out),
             "--checkpoint",
             f"gated={tmp_path / 'gated.ckpt'}",
-            *SMALL,
+            "debug=tiny",
         ]
     )
     table = capsys.readouterr().out
@@ -91,7 +85,7 @@ def test_erf_measures_pretrained_models_built_from_their_cards(tmp_path, capsys)
 )
 def test_erf_bad_input_exits_2_naming_the_problem(args, message, tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_info:
-        erf.main([*args, *quick(tmp_path), *SMALL])
+        erf.main([*args, *quick(tmp_path), "debug=tiny"])
     assert exit_info.value.code == 2
     assert message in capsys.readouterr().err
 

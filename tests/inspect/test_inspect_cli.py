@@ -8,16 +8,12 @@ from inpaint.cli import inspect
 from inpaint.layers import count_flops, count_params
 from inpaint.models import UNetGenerator
 
-SMALL = ["model.generator.widths=[8,16,16]", "model.generator.context_dilations=[2]"]
 
-
-def test_inspect_json_totals_match_the_configured_generator(capsys):
-    inspect.main(["--format", "json", "model/block=partial", "data.image_size=32", *SMALL])
+def test_inspect_json_totals_match_the_configured_generator(capsys, tiny_generator):
+    inspect.main(["--format", "json", "model/block=partial", "debug=tiny"])
     report = json.loads(capsys.readouterr().out)
     generator = UNetGenerator(
-        block={"name": "partial", "mask_input_channel": False},
-        widths=(8, 16, 16),
-        context_dilations=(2,),
+        block={"name": "partial", "mask_input_channel": False}, **tiny_generator
     )
     assert report["block"] == "partial" and report["upsample"] == "transposed"
     assert report["input_shape"] == [1, 3, 32, 32] and report["mask_shape"] == [1, 1, 32, 32]
@@ -28,7 +24,7 @@ def test_inspect_json_totals_match_the_configured_generator(capsys):
 
 
 def test_inspect_markdown_lists_every_layer_and_the_totals(capsys):
-    inspect.main(["model/upsample=resize", "data.image_size=32", *SMALL])
+    inspect.main(["model/upsample=resize", "debug=tiny"])
     out = capsys.readouterr().out
     assert out.startswith("block=standard upsample=resize")
     assert "| upsamplers.0 | resize | 3x3 |" in out
@@ -45,6 +41,6 @@ def test_inspect_markdown_lists_every_layer_and_the_totals(capsys):
 )
 def test_inspect_bad_config_exits_2_with_a_message(args, message, capsys):
     with pytest.raises(SystemExit) as exit_info:
-        inspect.main([*SMALL, *args])
+        inspect.main(["debug=tiny", *args])
     assert exit_info.value.code == 2
     assert message in capsys.readouterr().err

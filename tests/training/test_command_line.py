@@ -14,20 +14,6 @@ import torch
 
 ROOT = Path(__file__).parents[2]
 TRAIN = [sys.executable, str(ROOT / "scripts" / "train.py")]
-TINY = [
-    "data.image_size=32",
-    "data.batch_size=2",
-    "data.val_batch_size=2",
-    "data.num_workers=0",
-    "data.train_samples_per_epoch=4",
-    "data.val_samples=2",
-    "model.generator.widths=[8,16,16]",
-    "model.generator.context_dilations=[2]",
-    "model.num_logged_images=2",
-    "trainer.max_epochs=1",
-    "trainer.num_sanity_val_steps=0",
-    "trainer.enable_progress_bar=false",
-]
 ENV = {**os.environ, "OMP_NUM_THREADS": "1", "HYDRA_FULL_ERROR": "1"}
 
 
@@ -41,7 +27,8 @@ def run(args, cwd, timeout=600):
 def test_multirun_trains_one_comparable_run_per_block_into_one_root(tmp_path):
     blocks = ["standard", "dilated", "partial", "gated", "deformable"]
     result = run(
-        ["-m", f"model/block={','.join(blocks)}", f"paths.log_dir={tmp_path}", *TINY], tmp_path
+        ["-m", f"model/block={','.join(blocks)}", f"paths.log_dir={tmp_path}", "debug=tiny"],
+        tmp_path,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     (sweep,) = (tmp_path / "multirun").iterdir()
@@ -58,7 +45,7 @@ def test_multirun_trains_one_comparable_run_per_block_into_one_root(tmp_path):
 def test_sigkill_mid_run_then_resume_from_last_checkpoint(tmp_path):
     run_dir = tmp_path / "run"
     args = [
-        *TINY,
+        "debug=tiny",
         f"hydra.run.dir={run_dir}",
         "trainer.max_epochs=1000",
         "callbacks.last_checkpoint.every_n_train_steps=2",
@@ -79,7 +66,12 @@ def test_sigkill_mid_run_then_resume_from_last_checkpoint(tmp_path):
     assert killed_at >= 6
     epochs = state["epoch"] + 2
     result = run(
-        [*TINY, f"hydra.run.dir={run_dir}", "ckpt_path=last", f"trainer.max_epochs={epochs}"],
+        [
+            "debug=tiny",
+            f"hydra.run.dir={run_dir}",
+            "ckpt_path=last",
+            f"trainer.max_epochs={epochs}",
+        ],
         tmp_path,
     )
     assert result.returncode == 0, result.stderr[-3000:]
@@ -92,7 +84,8 @@ def test_sigkill_mid_run_then_resume_from_last_checkpoint(tmp_path):
 def test_ddp_on_two_cpu_processes(tmp_path):
     run_dir = tmp_path / "run"
     result = run(
-        [*TINY, "trainer=ddp", "trainer.accelerator=cpu", f"hydra.run.dir={run_dir}"], tmp_path
+        ["debug=tiny", "trainer=ddp", "trainer.accelerator=cpu", f"hydra.run.dir={run_dir}"],
+        tmp_path,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     summary = json.loads((run_dir / "summary.json").read_text())
@@ -104,7 +97,9 @@ def test_ddp_on_two_cpu_processes(tmp_path):
 
 def test_bad_config_on_the_command_line_exits_2_with_the_message(tmp_path):
     result = run(
-        [*TINY, "model.block.name=sparkly", f"paths.log_dir={tmp_path}"], tmp_path, timeout=120
+        ["debug=tiny", "model.block.name=sparkly", f"paths.log_dir={tmp_path}"],
+        tmp_path,
+        timeout=120,
     )
     assert result.returncode == 2
     assert "config error" in result.stderr and "sparkly" in result.stderr
@@ -113,7 +108,7 @@ def test_bad_config_on_the_command_line_exits_2_with_the_message(tmp_path):
 @pytest.mark.slow
 def test_resume_restores_the_runs_config_and_keeps_its_record(tmp_path):
     run_dir = tmp_path / "run"
-    first = [*TINY, "model/block=dilated", "trainer.max_epochs=-1", "trainer.max_steps=2"]
+    first = ["debug=tiny", "model/block=dilated", "trainer.max_epochs=-1", "trainer.max_steps=2"]
     result = run([*first, f"hydra.run.dir={run_dir}"], tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
     record = (run_dir / ".hydra" / "config.yaml").read_bytes()

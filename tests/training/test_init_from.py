@@ -13,8 +13,6 @@ from inpaint.training.init_from import architecture_conflicts
 from inpaint.training.run import build, train
 from inpaint.utils import ConfigError
 
-# the generator that tests/conftest.py's FAST_OVERRIDES build
-TINY = {"widths": [8, 16, 16], "context_dilations": [2]}
 GATED = {"name": "gated", "activation": "identity", "kwargs": {"activation": "elu"}}
 
 
@@ -32,30 +30,32 @@ def assert_same_weights(a: UNetGenerator, b: UNetGenerator) -> None:
         torch.testing.assert_close(value, b.state_dict()[name])
 
 
-def test_training_starts_from_the_exported_weights(make_cfg, tmp_path):
-    path, exported = export(tmp_path, **TINY)
+def test_training_starts_from_the_exported_weights(make_cfg, tmp_path, tiny_generator):
+    path, exported = export(tmp_path, **tiny_generator)
     module, _ = build(make_cfg(f"model.init_from={path}"))
     assert_same_weights(module.generator, exported)
 
 
-def test_the_architecture_comes_from_the_card(make_cfg, tmp_path):
-    path, exported = export(tmp_path, block=GATED, upsample="resize", **TINY)
+def test_the_architecture_comes_from_the_card(make_cfg, tmp_path, tiny_generator):
+    path, exported = export(tmp_path, block=GATED, upsample="resize", **tiny_generator)
     module, _ = build(make_cfg(f"model.init_from={path}"))  # default block: standard
     assert module.generator.block.name == "gated"
     assert module.generator.upsample_spec.name == "resize"
     assert_same_weights(module.generator, exported)
 
 
-def test_a_setting_that_disagrees_with_the_card_is_named(make_cfg, tmp_path):
-    path, _ = export(tmp_path, block=GATED, **TINY)
+def test_a_setting_that_disagrees_with_the_card_is_named(make_cfg, tmp_path, tiny_generator):
+    path, _ = export(tmp_path, block=GATED, **tiny_generator)
     with pytest.raises(ConfigError, match=r"block \(card .*gated.*config .*dilated"):
         build(make_cfg(f"model.init_from={path}", "model/block=dilated"))
     with pytest.raises(ConfigError, match=r"kernel_size \(card 3, config 5\)"):
         build(make_cfg(f"model.init_from={path}", "model.generator.kernel_size=5"))
 
 
-def test_not_strict_copies_the_tensors_whose_names_and_shapes_match(make_cfg, tmp_path):
-    path, exported = export(tmp_path, **TINY)
+def test_not_strict_copies_the_tensors_whose_names_and_shapes_match(
+    make_cfg, tmp_path, tiny_generator
+):
+    path, exported = export(tmp_path, **tiny_generator)
     cfg = make_cfg(f"model.init_from={path}", "model.init_strict=false", "model/block=fourier")
     generator = build(cfg)[0].generator
     assert generator.block.name == "fourier"  # the config's architecture stands
@@ -66,17 +66,17 @@ def test_not_strict_copies_the_tensors_whose_names_and_shapes_match(make_cfg, tm
     assert generator.encoder[1][1].conv.local_to_local.weight.shape == (4, 4, 3, 3)  # fresh
 
 
-def test_unknown_model_and_missing_card_are_named(make_cfg, tmp_path):
+def test_unknown_model_and_missing_card_are_named(make_cfg, tmp_path, tiny_generator):
     with pytest.raises(ConfigError, match="unknown model 'nope'; available"):
         build(make_cfg("model.init_from=nope"))
-    path, _ = export(tmp_path, **TINY)
+    path, _ = export(tmp_path, **tiny_generator)
     path.with_suffix(".json").unlink()
     with pytest.raises(ConfigError, match="mine.json not found"):
         build(make_cfg(f"model.init_from={path}"))
 
 
-def test_a_fine_tuned_run_exports_the_cards_architecture(make_cfg, tmp_path):
-    path, _ = export(tmp_path, block=GATED, **TINY)
+def test_a_fine_tuned_run_exports_the_cards_architecture(make_cfg, tmp_path, tiny_generator):
+    path, _ = export(tmp_path, block=GATED, **tiny_generator)
     run = tmp_path / "run"
     cfg = make_cfg(f"model.init_from={path}", "trainer.fast_dev_run=true", output_dir=run)
     saved = cfg.copy()

@@ -10,9 +10,6 @@ from inpaint.training.resume_config import SavedRun, merged_overrides, resumed_c
 from inpaint.training.run import train
 from inpaint.utils import ConfigError, compose_train_config
 
-# the generator of tests/conftest.py's FAST_OVERRIDES, which make_cfg's command line sets
-TINY = ["model.generator.widths=[8,16,16]", "model.generator.context_dilations=[2]"]
-
 
 def test_last_without_a_checkpoint_names_the_folder_searched(make_cfg, tmp_path):
     with pytest.raises(ConfigError, match=f"no last.ckpt in {tmp_path / 'run' / 'checkpoints'}"):
@@ -62,12 +59,13 @@ def _saved(*overrides: str) -> SavedRun:
 
 
 def test_resuming_keeps_what_the_command_line_does_not_change(make_cfg):
-    saved = _saved("model/block=dilated", "loss.hole_weight=5", "data.batch_size=8", *TINY)
-    cfg, overrides = resumed_config(make_cfg("ckpt_path=last", "trainer.max_epochs=3"), saved)
+    saved = _saved("model/block=dilated", "loss.hole_weight=5", "data.batch_size=8", "debug=tiny")
+    given = make_cfg("ckpt_path=last", "trainer.max_epochs=3", "data.batch_size=2")
+    cfg, overrides = resumed_config(given, saved)
     assert cfg.model.block.name == "dilated"  # saved override
     assert cfg.loss.hole_weight == 5  # saved override
     assert cfg.loss.tv_weight == 0.5  # saved value, no override anywhere
-    assert cfg.data.batch_size == 2  # FAST_OVERRIDES on this command line set it again
+    assert cfg.data.batch_size == 2  # this command line sets it again
     assert cfg.trainer.max_epochs == 3  # changed by this command line
     assert cfg.ckpt_path == "last"
     assert overrides[:2] == ["model/block=dilated", "loss.hole_weight=5"]
@@ -76,8 +74,9 @@ def test_resuming_keeps_what_the_command_line_does_not_change(make_cfg):
 
 def test_resuming_refuses_an_architecture_change_naming_the_keys(make_cfg):
     saved = _saved("model/block=dilated", "model.generator.widths=[16,32,32]")
+    given = make_cfg("ckpt_path=last", "model/block=gated", "model.generator.widths=[8,16,16]")
     with pytest.raises(ConfigError) as error:
-        resumed_config(make_cfg("ckpt_path=last", "model/block=gated"), saved)
+        resumed_config(given, saved)
     message = str(error.value)
     assert "model.block.name (saved 'dilated', given 'gated')" in message
     assert "model.generator.widths (saved [16, 32, 32], given [8, 16, 16])" in message
