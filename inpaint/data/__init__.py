@@ -22,14 +22,12 @@ _SOURCES = {
     ),
     **dict.fromkeys(
         (
-            "MASK_GENERATORS",
             "BoxMaskGenerator",
             "FolderMaskGenerator",
             "FreeFormMaskGenerator",
             "IrregularMaskGenerator",
             "MaskGenerator",
             "MixtureMaskGenerator",
-            "create_mask_generator",
         ),
         "mask_generators",
     ),

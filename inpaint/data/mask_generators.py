@@ -428,19 +428,3 @@ class MixtureMaskGenerator(MaskGenerator):
     def draw(self, height: int, width: int, rng: np.random.Generator) -> np.ndarray:
         member = self.members[rng.choice(len(self.members), p=self.probabilities)]
         return member(height, width, rng)
-
-
-MASK_GENERATORS: dict[str, type[MaskGenerator]] = {
-    "free_form": FreeFormMaskGenerator,
-    "irregular": IrregularMaskGenerator,
-    "box": BoxMaskGenerator,
-    "folder": FolderMaskGenerator,
-    "mixture": MixtureMaskGenerator,
-}
-
-
-def create_mask_generator(name: str, **kwargs) -> MaskGenerator:
-    """A mask generator by name (see `MASK_GENERATORS`)."""
-    if name not in MASK_GENERATORS:
-        raise ValueError(f"unknown mask generator {name!r}; known: {sorted(MASK_GENERATORS)}")
-    return MASK_GENERATORS[name](**kwargs)

@@ -10,7 +10,6 @@ from inpaint.data import (
     FreeFormMaskGenerator,
     IrregularMaskGenerator,
     MixtureMaskGenerator,
-    create_mask_generator,
     file_array_from_holes,
     holes_from_file_array,
     known_from_file_array,
@@ -167,11 +166,8 @@ def test_bad_ratio_ranges_are_rejected_at_construction(kwargs, message):
         FreeFormMaskGenerator(**kwargs)
 
 
-def test_unknown_generator_and_preset_and_weights_are_named():
-    with pytest.raises(ValueError, match=r"'sparkles'.*free_form"):
-        create_mask_generator("sparkles")
+def test_unknown_preset_and_bad_weights_are_named():
     with pytest.raises(ValueError, match=r"'huge'.*thick"):
         IrregularMaskGenerator("huge")
     with pytest.raises(ValueError, match="weights"):
         MixtureMaskGenerator([BoxMaskGenerator()], [-1.0])
-    assert isinstance(create_mask_generator("box", max_boxes=2), BoxMaskGenerator)
