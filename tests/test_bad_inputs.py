@@ -239,6 +239,8 @@ def test_api_documented_fallbacks(files):
     assert model.inpaint(Image.fromarray(pixels[..., 0]), _holes()).size == (W, H)
     one = model.inpaint(np.full((1, 1, 3), 7, np.uint8), np.ones((1, 1), bool))
     assert one.shape == (1, 1, 3)
+    from_bool_tensor = model.inpaint(pixels, torch.from_numpy(_holes()))  # True = hole, as arrays
+    np.testing.assert_array_equal(from_bool_tensor, model.inpaint(pixels, _holes()))
     with pytest.raises(ValueError, match="got 'tpu'"):
         load_pretrained(files["model"], device="tpu")
 
@@ -247,6 +249,12 @@ def _truncated_checkpoint(tmp_path):
     path = tmp_path / "truncated.ckpt"
     torch.save({"state_dict": {}, "optimizer_states": []}, path)
     path.write_bytes(path.read_bytes()[:100])
+    return f"ckpt_path={path}"
+
+
+def _foreign_checkpoint(tmp_path):
+    path = tmp_path / "weights.pt"
+    torch.save({"weight": torch.zeros(2)}, path)
     return f"ckpt_path={path}"
 
 
@@ -263,6 +271,12 @@ TRAIN_CASES = [
     ),
     ("resume with no checkpoint", lambda t: ["ckpt_path=last"], "ckpt_path=last: no last.ckpt"),
     ("truncated checkpoint", lambda t: [_truncated_checkpoint(t)], "not a torch checkpoint"),
+    ("missing checkpoint", lambda t: [f"ckpt_path={t / 'gone.ckpt'}"], "gone.ckpt: no such file"),
+    (
+        "foreign checkpoint",
+        lambda t: [_foreign_checkpoint(t)],
+        "a torch file without state_dict and optimizer_states",
+    ),
     ("gradient_clip_val", lambda t: ["trainer.gradient_clip_val=0.5"], "model.gradient_clip_norm"),
 ]
 if not torch.cuda.is_available():
@@ -282,3 +296,33 @@ def test_train_bad_config_is_an_error_before_anything_is_written(
         compose_train_config(overrides(tmp_path))  # the command line's composition
         train(make_cfg(*overrides(tmp_path)))
     assert not (tmp_path / "run" / "checkpoints").exists()
+
+
+def test_train_ending_within_an_epoch_still_validates(make_cfg, tmp_path):
+    from inpaint.training.run import train
+
+    summary = train(make_cfg("trainer.max_steps=1", "data.train_samples_per_epoch=8"))
+    assert summary["global_step"] == 1 and "val/psnr" in summary["metrics"]
+    assert list((tmp_path / "run" / "checkpoints").glob("best-*.ckpt"))
+
+
+def test_export_refuses_to_replace_a_shipped_model_without_force(make_cfg, tmp_path, capsys):
+    import runpy
+
+    from omegaconf import OmegaConf
+
+    from inpaint.inference.shipped import SHIPPED_DIR
+
+    run = tmp_path / "run"
+    (run / ".hydra").mkdir(parents=True)
+    OmegaConf.save(make_cfg(), run / ".hydra" / "config.yaml")
+    before = (SHIPPED_DIR / "standard.safetensors").read_bytes()
+    export = runpy.run_path(
+        str(Path(__file__).parents[1] / "scripts" / "export_pretrained.py"), run_name="export"
+    )["main"]
+    with pytest.raises(SystemExit) as exit_info:
+        export([str(run), "--name", "standard"])
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2
+    assert f"{SHIPPED_DIR / 'standard.safetensors'} exists (a shipped model); pass --force" in err
+    assert (SHIPPED_DIR / "standard.safetensors").read_bytes() == before
