@@ -103,3 +103,28 @@ def test_served_page_answers_a_client_and_shows_errors(served_page, photo, tmp_p
     editor["layers"] = []
     with pytest.raises(AppError, match="nothing to fill"):
         client.predict(editor, None, "tiny", api_name="/inpaint")
+
+
+def test_command_line_names_models_and_rejects_bad_arguments(tmp_path, capsys):
+    from inpaint.cli.demo import model_choices, parse_args
+    from inpaint.inference.shipped import available_models
+
+    mine = tmp_path / "fourier.safetensors"  # the stem of a shipped name: shown by its path
+    mine.write_bytes(b"")
+    other = tmp_path / "mine.safetensors"
+    other.write_bytes(b"")
+    choices = model_choices([mine, other])
+    assert choices == {
+        **{n: n for n in available_models()},
+        str(mine): str(mine),
+        "mine": str(other),
+    }
+    args = parse_args(["--model", str(other)])
+    assert (args.host, args.port) == ("127.0.0.1", 7860)
+    for argv, message in (
+        (["--model", str(tmp_path / "gone.safetensors")], "expected an existing .safetensors"),
+        (["--port", "0"], "--port must be in 1-65535, got 0"),
+    ):
+        with pytest.raises(SystemExit):
+            parse_args(argv)
+        assert message in capsys.readouterr().err
