@@ -19,9 +19,7 @@ class PixelShuffleUpsample(MaskAgnosticUpsample):
     """3x3 conv (padding 1) to ``out_channels * scale**2`` channels, then ``nn.PixelShuffle``.
 
     Args:
-        in_channels (int): channels of ``x``.
-        out_channels (int): channels of the output.
-        scale (int): upsampling factor. Default: 2
+        in_channels, out_channels, scale (int): as `MaskAgnosticUpsample` (scale default 2).
         bias (bool): add a learnable bias to the conv. Default: ``True``
 
     Attributes:

@@ -20,9 +20,7 @@ class ResizeUpsample(MaskAgnosticUpsample):
     """``F.interpolate(x, scale_factor=scale, mode=mode)`` then a 3x3 conv with padding 1.
 
     Args:
-        in_channels (int): channels of ``x``.
-        out_channels (int): channels of the output.
-        scale (int): upsampling factor. Default: 2
+        in_channels, out_channels, scale (int): as `MaskAgnosticUpsample` (scale default 2).
         bias (bool): add a learnable bias to the conv. Default: ``True``
         mode (str): one of ``MODES``. Default: ``"nearest"``
 

@@ -19,9 +19,7 @@ class TransposedUpsample(MaskAgnosticUpsample):
     """``nn.ConvTranspose2d`` upsampling by an integer ``scale``.
 
     Args:
-        in_channels (int): channels of ``x``.
-        out_channels (int): channels of the output.
-        scale (int): upsampling factor. Default: 2
+        in_channels, out_channels, scale (int): as `MaskAgnosticUpsample` (scale default 2).
         bias (bool): add a learnable bias. Default: ``True``
 
     Attributes:
