@@ -34,20 +34,20 @@ def _overlap(a: Box, b: Box) -> bool:
 
 
 def _merge_overlapping(boxes: list[Box]) -> list[Box]:
-    """Boxes merged (into their bounding box) until no two overlap."""
-    merged = True
-    while merged:
-        merged = False
-        for i in range(len(boxes)):
-            for j in range(i + 1, len(boxes)):
-                if _overlap(boxes[i], boxes[j]):
-                    a, b = boxes[i], boxes.pop(j)
-                    boxes[i] = (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
-                    merged = True
-                    break
-            if merged:
-                break
-    return sorted(boxes)
+    """Boxes merged (into their bounding box) until no two overlap: each box absorbs every
+    kept box it overlaps, growing as it does, so the kept boxes never overlap each other."""
+    kept: list[Box] = []
+    for box in boxes:
+        while (other := next((k for k in kept if _overlap(k, box)), None)) is not None:
+            kept.remove(other)
+            box = (
+                min(box[0], other[0]),
+                min(box[1], other[1]),
+                max(box[2], other[2]),
+                max(box[3], other[3]),
+            )
+        kept.append(box)
+    return sorted(kept)
 
 
 def hole_boxes(known: np.ndarray, context: int, cell: int = 16) -> list[Box]:
