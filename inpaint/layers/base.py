@@ -9,9 +9,11 @@ scale)``. A variant adds its own options to the constructor and to ``extra_repr`
 
 from __future__ import annotations
 
+from typing import Any
+
 from torch import Tensor, nn
 
-from .checks import IntPair, check_conv_args, check_inputs, check_positive_int
+from .checks import ConvArguments, check_inputs, check_positive_int
 from .mask import resize_mask
 
 
@@ -55,6 +57,10 @@ def _reset_children(module: nn.Module) -> None:
 class MaskAgnosticConv(MaskAgnosticLayer):
     """A convolution variant with the arguments of ``nn.Conv2d``, checked and kept.
 
+    A variant's constructor is ``__init__(self, *conv_args, <its options by keyword>,
+    **conv_kwargs)``: it passes ``conv_args`` and ``conv_kwargs`` on and builds its convs from
+    the checked attributes (`make_conv`).
+
     Args:
         in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias: as
             ``nn.Conv2d``; the variant decides which of its convs they apply to.
@@ -64,25 +70,26 @@ class MaskAgnosticConv(MaskAgnosticLayer):
             (tuple[int, int]); has_bias (bool): the checked arguments.
     """
 
-    def __init__(
-        self,
-        in_channels: int,
-        out_channels: int,
-        kernel_size: IntPair,
-        stride: IntPair = 1,
-        padding: IntPair = 0,
-        dilation: IntPair = 1,
-        groups: int = 1,
-        bias: bool = True,
-    ) -> None:
+    def __init__(self, *conv_args: Any, **conv_kwargs: Any) -> None:
         super().__init__()
-        self.kernel_size, self.stride, self.padding, self.dilation = check_conv_args(
-            in_channels, out_channels, kernel_size, stride, padding, dilation, groups
-        )
-        self.in_channels = in_channels
-        self.out_channels = out_channels
-        self.groups = groups
-        self.has_bias = bias
+        arguments = ConvArguments.bind(type(self).__name__, *conv_args, **conv_kwargs).checked()
+        self.in_channels, self.out_channels = arguments.in_channels, arguments.out_channels
+        self.kernel_size, self.stride = arguments.kernel_size, arguments.stride
+        self.padding, self.dilation = arguments.padding, arguments.dilation
+        self.groups, self.has_bias = arguments.groups, arguments.bias
+
+    def make_conv(self, in_channels: int, out_channels: int, **changes: Any) -> nn.Conv2d:
+        """An ``nn.Conv2d`` ``in_channels -> out_channels`` with this layer's kernel, stride,
+        padding, dilation, groups and bias, ``changes`` (e.g. ``groups=1, bias=False``) applied."""
+        arguments = {
+            "kernel_size": self.kernel_size,
+            "stride": self.stride,
+            "padding": self.padding,
+            "dilation": self.dilation,
+            "groups": self.groups,
+            "bias": self.has_bias,
+        }
+        return nn.Conv2d(in_channels, out_channels, **(arguments | changes))
 
     def reset_parameters(self) -> None:
         """Re-initialise every direct submodule that has ``reset_parameters``."""

@@ -10,10 +10,12 @@ with ``groups > 1`` on the middle conv, Xie et al., "Aggregated Residual Transfo
 
 from __future__ import annotations
 
+from typing import Any
+
 from torch import Tensor, nn
 
 from .base import MaskAgnosticConv
-from .checks import IntPair, check_positive_int
+from .checks import ConvArguments, check_positive_int
 
 
 class BottleneckConv2d(MaskAgnosticConv):
@@ -30,22 +32,13 @@ class BottleneckConv2d(MaskAgnosticConv):
         reduce (nn.Conv2d), conv (nn.Conv2d), expand (nn.Conv2d): the three convs.
     """
 
-    def __init__(
-        self,
-        in_channels: int,
-        out_channels: int,
-        kernel_size: IntPair,
-        stride: IntPair = 1,
-        padding: IntPair = 0,
-        dilation: IntPair = 1,
-        groups: int = 1,
-        bias: bool = True,
-        reduction: int = 4,
-    ) -> None:
+    def __init__(self, *conv_args: Any, reduction: int = 4, **conv_kwargs: Any) -> None:
+        arguments = ConvArguments.bind(type(self).__name__, *conv_args, **conv_kwargs)
         # groups split the middle conv only: checked against mid_channels, not the channels
-        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, 1, bias)
+        super().__init__(*arguments._replace(groups=1))
         check_positive_int(reduction, "reduction")
-        mid = max(1, out_channels // reduction)
+        mid = max(1, self.out_channels // reduction)
+        groups = arguments.groups
         if mid % check_positive_int(groups, "groups"):
             raise ValueError(
                 f"mid_channels ({mid} = max(1, out_channels // reduction)) must be divisible "
@@ -54,9 +47,9 @@ class BottleneckConv2d(MaskAgnosticConv):
         self.groups = groups
         self.mid_channels = mid
         self.reduction = reduction
-        self.reduce = nn.Conv2d(in_channels, mid, 1, bias=False)
-        self.conv = nn.Conv2d(mid, mid, kernel_size, stride, padding, dilation, groups, False)
-        self.expand = nn.Conv2d(mid, out_channels, 1, bias=bias)
+        self.reduce = nn.Conv2d(self.in_channels, mid, 1, bias=False)
+        self.conv = self.make_conv(mid, mid, bias=False)
+        self.expand = nn.Conv2d(mid, self.out_channels, 1, bias=self.has_bias)
 
     def compute(self, x: Tensor) -> Tensor:
         return self.expand(self.conv(self.reduce(x)))

@@ -7,6 +7,7 @@ Masks follow one convention throughout the package: float tensors of shape [N, 1
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Sequence
 from typing import Any
 
@@ -37,33 +38,63 @@ def check_positive_int(value: Any, name: str) -> int:
     return value
 
 
+_CONV_FIELDS = "in_channels out_channels kernel_size stride padding dilation groups bias"
+
+
+class ConvArguments(namedtuple("ConvArguments", _CONV_FIELDS, defaults=(1, 0, None, 1, True))):
+    """``nn.Conv2d``'s constructor arguments, bound as that constructor binds them.
+
+    ``bind`` takes what a conv variant was called with; `checked` validates it. Defaults are
+    ``nn.Conv2d``'s, except ``dilation=None``, the variant's default (1, but 2 for dilated).
+    """
+
+    __slots__ = ()
+
+    @classmethod
+    def bind(cls, layer: str, *args: Any, **kwargs: Any) -> ConvArguments:
+        """The arguments of a call ``layer(*args, **kwargs)``; ``TypeError`` naming ``layer``
+        for a missing, repeated or unknown argument."""
+        try:
+            return cls(*args, **kwargs)
+        except TypeError as error:
+            raise TypeError(
+                f"{layer} takes nn.Conv2d's arguments ({', '.join(cls._fields)}), then its "
+                f"own options by keyword: {str(error).split('() ', 1)[-1]}"
+            ) from None
+
+    def checked(self, default_dilation: IntPair = 1) -> ConvArguments:
+        """These arguments with kernel, stride, padding and dilation as ``(h, w)`` pairs and the
+        dilation default filled in; ``ValueError`` saying what is wrong."""
+        in_channels, out_channels, groups = self.in_channels, self.out_channels, self.groups
+        check_positive_int(in_channels, "in_channels")
+        check_positive_int(out_channels, "out_channels")
+        check_positive_int(groups, "groups")
+        if in_channels % groups:
+            raise ValueError(f"in_channels ({in_channels}) must be divisible by groups ({groups})")
+        if out_channels % groups:
+            raise ValueError(
+                f"out_channels ({out_channels}) must be divisible by groups ({groups})"
+            )
+        return self._replace(
+            kernel_size=_pair_of(self.kernel_size, "kernel_size", 1),
+            stride=_pair_of(self.stride, "stride", 1),
+            padding=_pair_of(self.padding, "padding", 0),
+            dilation=_pair_of(
+                default_dilation if self.dilation is None else self.dilation, "dilation", 1
+            ),
+        )
+
+
 def check_conv_args(
-    in_channels: int,
-    out_channels: int,
-    kernel_size: IntPair,
-    stride: IntPair = 1,
-    padding: IntPair = 0,
-    dilation: IntPair = 1,
-    groups: int = 1,
+    *conv_args: Any, **conv_kwargs: Any
 ) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int], tuple[int, int]]:
-    """Validate ``nn.Conv2d``-style arguments; raise ``ValueError`` saying what is wrong.
+    """Validate ``nn.Conv2d``-style arguments (`ConvArguments`); ``ValueError`` saying what is
+    wrong.
 
     Returns:
         (kernel_size, stride, padding, dilation), each as an ``(h, w)`` pair.
     """
-    check_positive_int(in_channels, "in_channels")
-    check_positive_int(out_channels, "out_channels")
-    check_positive_int(groups, "groups")
-    if in_channels % groups:
-        raise ValueError(f"in_channels ({in_channels}) must be divisible by groups ({groups})")
-    if out_channels % groups:
-        raise ValueError(f"out_channels ({out_channels}) must be divisible by groups ({groups})")
-    return (
-        _pair_of(kernel_size, "kernel_size", 1),
-        _pair_of(stride, "stride", 1),
-        _pair_of(padding, "padding", 0),
-        _pair_of(dilation, "dilation", 1),
-    )
+    return tuple(ConvArguments.bind("conv", *conv_args, **conv_kwargs).checked()[2:6])
 
 
 def check_inputs(

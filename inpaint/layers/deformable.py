@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from functools import partial
+from typing import Any
 
 import torch
 from torch import Tensor, nn
@@ -24,7 +25,7 @@ from torch.nn import init
 from torchvision.ops import deform_conv2d
 
 from .base import MaskAgnosticConv
-from .checks import IntPair, check_positive_int
+from .checks import check_positive_int
 from .deformable_sampling import sampled_deform_conv2d
 
 
@@ -50,21 +51,14 @@ class DeformableConv2d(MaskAgnosticConv):
 
     def __init__(
         self,
-        in_channels: int,
-        out_channels: int,
-        kernel_size: IntPair,
-        stride: IntPair = 1,
-        padding: IntPair = 0,
-        dilation: IntPair = 1,
-        groups: int = 1,
-        bias: bool = True,
+        *conv_args: Any,
         modulated: bool = False,
         offset_groups: int = 1,
+        **conv_kwargs: Any,
     ) -> None:
-        super().__init__(
-            in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias
-        )
+        super().__init__(*conv_args, **conv_kwargs)
         check_positive_int(offset_groups, "offset_groups")
+        in_channels, out_channels = self.in_channels, self.out_channels
         if in_channels % offset_groups:
             raise ValueError(
                 f"in_channels ({in_channels}) must be divisible by offset_groups ({offset_groups})"
@@ -72,11 +66,11 @@ class DeformableConv2d(MaskAgnosticConv):
         self.modulated = modulated
         self.offset_groups = offset_groups
         kh, kw = self.kernel_size
-        self.weight = nn.Parameter(torch.empty(out_channels, in_channels // groups, kh, kw))
-        self.bias = nn.Parameter(torch.empty(out_channels)) if bias else None
+        self.weight = nn.Parameter(torch.empty(out_channels, in_channels // self.groups, kh, kw))
+        self.bias = nn.Parameter(torch.empty(out_channels)) if self.has_bias else None
         taps = offset_groups * kh * kw
-        self.offset_conv = nn.Conv2d(
-            in_channels, (3 if modulated else 2) * taps, kernel_size, stride, padding, dilation
+        self.offset_conv = self.make_conv(
+            in_channels, (3 if modulated else 2) * taps, groups=1, bias=True
         )
         self.reset_parameters()
 

@@ -27,20 +27,7 @@ class DilatedConv2d(StandardConv2d):
     dilation: pass ``padding=dilation * (kernel_size - 1) // 2`` to keep the size.
     """
 
-    def __init__(
-        self,
-        in_channels: int,
-        out_channels: int,
-        kernel_size: IntPair,
-        stride: IntPair = 1,
-        padding: IntPair = 0,
-        dilation: IntPair = 2,
-        groups: int = 1,
-        bias: bool = True,
-    ) -> None:
-        super().__init__(
-            in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias
-        )
+    default_dilation: IntPair = 2
 
     def _conv_forward(self, x: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:
         """``nn.Conv2d``'s conv call; subsamples first when stride divides dilation and padding.

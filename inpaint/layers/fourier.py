@@ -20,6 +20,7 @@ The layer returns ``cat([y_local, y_global])``, so the next FFC splits it again.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import torch
 import torch.nn.functional as F
@@ -27,7 +28,6 @@ from torch import Tensor, nn
 
 from .arithmetic import conv_output_size
 from .base import MaskAgnosticConv
-from .checks import IntPair
 
 
 def _check_ratio(value: float, name: str) -> float:
@@ -150,35 +150,25 @@ class FourierConv2d(MaskAgnosticConv):
 
     def __init__(
         self,
-        in_channels: int,
-        out_channels: int,
-        kernel_size: IntPair,
-        stride: IntPair = 1,
-        padding: IntPair = 0,
-        dilation: IntPair = 1,
-        groups: int = 1,
-        bias: bool = True,
+        *conv_args: Any,
         ratio_gin: float = 0.75,
         ratio_gout: float = 0.75,
         enable_lfu: bool = False,
+        **conv_kwargs: Any,
     ) -> None:
-        super().__init__(
-            in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias
-        )
-        if groups != 1:
-            raise ValueError(f"fourier conv supports groups=1 only, got groups={groups}")
+        super().__init__(*conv_args, **conv_kwargs)
+        if self.groups != 1:
+            raise ValueError(f"fourier conv supports groups=1 only, got groups={self.groups}")
         self.ratio_gin = _check_ratio(ratio_gin, "ratio_gin")
         self.ratio_gout = _check_ratio(ratio_gout, "ratio_gout")
         self.enable_lfu = enable_lfu
-        self.in_global = int(in_channels * self.ratio_gin)
-        self.out_global = int(out_channels * self.ratio_gout)
-        in_local = in_channels - self.in_global
-        out_local = out_channels - self.out_global
+        self.in_global = int(self.in_channels * self.ratio_gin)
+        self.out_global = int(self.out_channels * self.ratio_gout)
+        in_local = self.in_channels - self.in_global
+        out_local = self.out_channels - self.out_global
 
         def local_conv(cin: int, cout: int) -> nn.Conv2d | None:
-            if cin == 0 or cout == 0:
-                return None
-            return nn.Conv2d(cin, cout, kernel_size, stride, padding, dilation, bias=False)
+            return self.make_conv(cin, cout, bias=False) if cin and cout else None
 
         self.local_to_local = local_conv(in_local, out_local)
         self.local_to_global = local_conv(in_local, self.out_global)
@@ -188,7 +178,7 @@ class FourierConv2d(MaskAgnosticConv):
             if self.in_global and self.out_global
             else None
         )
-        self.bias = nn.Parameter(torch.empty(out_channels)) if bias else None
+        self.bias = nn.Parameter(torch.empty(self.out_channels)) if self.has_bias else None
         self.reset_parameters()
 
     def reset_parameters(self) -> None:

@@ -11,12 +11,12 @@ sigmoid is the submodule ``gate_activation``, so a forward hook on it sees the g
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from torch import Tensor, nn
 
 from .activations import build_activation
 from .base import MaskAgnosticConv
-from .checks import IntPair
 
 
 class GatedConv2d(MaskAgnosticConv):
@@ -39,22 +39,12 @@ class GatedConv2d(MaskAgnosticConv):
 
     def __init__(
         self,
-        in_channels: int,
-        out_channels: int,
-        kernel_size: IntPair,
-        stride: IntPair = 1,
-        padding: IntPair = 0,
-        dilation: IntPair = 1,
-        groups: int = 1,
-        bias: bool = True,
+        *conv_args: Any,
         activation: str | nn.Module | Callable[[], nn.Module] = "elu",
+        **conv_kwargs: Any,
     ) -> None:
-        super().__init__(
-            in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias
-        )
-        self.conv = nn.Conv2d(
-            in_channels, 2 * out_channels, kernel_size, stride, padding, dilation, groups, bias
-        )
+        super().__init__(*conv_args, **conv_kwargs)
+        self.conv = self.make_conv(self.in_channels, 2 * self.out_channels)
         self.activation = build_activation(activation)
         self.gate_activation = nn.Sigmoid()
 

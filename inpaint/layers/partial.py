@@ -14,11 +14,13 @@ per call with a single-output-channel ones kernel.
 
 from __future__ import annotations
 
+from typing import Any
+
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from .checks import IntPair, check_conv_args, check_inputs
+from .checks import ConvArguments, check_inputs
 
 
 class PartialConv2d(nn.Conv2d):
@@ -38,26 +40,13 @@ class PartialConv2d(nn.Conv2d):
     returned.
     """
 
-    def __init__(
-        self,
-        in_channels: int,
-        out_channels: int,
-        kernel_size: IntPair,
-        stride: IntPair = 1,
-        padding: IntPair = 0,
-        dilation: IntPair = 1,
-        groups: int = 1,
-        bias: bool = True,
-        multi_channel: bool = False,
-    ) -> None:
-        kernel_size, stride, padding, dilation = check_conv_args(
-            in_channels, out_channels, kernel_size, stride, padding, dilation, groups
-        )
-        super().__init__(
-            in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias
-        )
+    def __init__(self, *conv_args: Any, multi_channel: bool = False, **conv_kwargs: Any) -> None:
+        arguments = ConvArguments.bind(type(self).__name__, *conv_args, **conv_kwargs).checked()
+        super().__init__(*arguments)
         self.multi_channel = multi_channel
-        self.register_buffer("window_kernel", torch.ones(1, 1, *kernel_size), persistent=False)
+        self.register_buffer(
+            "window_kernel", torch.ones(1, 1, *arguments.kernel_size), persistent=False
+        )
 
     def forward(self, x: Tensor, mask: Tensor | None = None) -> tuple[Tensor, Tensor]:
         """

@@ -10,10 +10,11 @@ Sifre, "Rigid-Motion Scattering for Image Classification" (PhD thesis, 2014); Ch
 
 from __future__ import annotations
 
+from typing import Any
+
 from torch import Tensor, nn
 
 from .base import MaskAgnosticConv
-from .checks import IntPair
 
 
 class SeparableConv2d(MaskAgnosticConv):
@@ -31,24 +32,13 @@ class SeparableConv2d(MaskAgnosticConv):
         pointwise (nn.Conv2d): ``in_channels -> out_channels``, 1x1.
     """
 
-    def __init__(
-        self,
-        in_channels: int,
-        out_channels: int,
-        kernel_size: IntPair,
-        stride: IntPair = 1,
-        padding: IntPair = 0,
-        dilation: IntPair = 1,
-        groups: int = 1,
-        bias: bool = True,
-    ) -> None:
-        super().__init__(
-            in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias
+    def __init__(self, *conv_args: Any, **conv_kwargs: Any) -> None:
+        super().__init__(*conv_args, **conv_kwargs)
+        channels = self.in_channels
+        self.depthwise = self.make_conv(channels, channels, groups=channels, bias=False)
+        self.pointwise = nn.Conv2d(
+            channels, self.out_channels, 1, groups=self.groups, bias=self.has_bias
         )
-        self.depthwise = nn.Conv2d(
-            in_channels, in_channels, kernel_size, stride, padding, dilation, in_channels, False
-        )
-        self.pointwise = nn.Conv2d(in_channels, out_channels, 1, groups=groups, bias=bias)
 
     def compute(self, x: Tensor) -> Tensor:
         return self.pointwise(self.depthwise(x))

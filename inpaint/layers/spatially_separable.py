@@ -17,10 +17,12 @@ layer is a drop-in (low-rank) replacement of one convolution.
 
 from __future__ import annotations
 
+from typing import Any
+
 from torch import Tensor, nn
 
 from .base import MaskAgnosticConv
-from .checks import IntPair, check_positive_int
+from .checks import check_positive_int
 
 
 class SpatiallySeparableConv2d(MaskAgnosticConv):
@@ -47,19 +49,12 @@ class SpatiallySeparableConv2d(MaskAgnosticConv):
 
     def __init__(
         self,
-        in_channels: int,
-        out_channels: int,
-        kernel_size: IntPair,
-        stride: IntPair = 1,
-        padding: IntPair = 0,
-        dilation: IntPair = 1,
-        groups: int = 1,
-        bias: bool = True,
+        *conv_args: Any,
         mid_channels: int | None = None,
+        **conv_kwargs: Any,
     ) -> None:
-        super().__init__(
-            in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias
-        )
+        super().__init__(*conv_args, **conv_kwargs)
+        in_channels, out_channels, groups = self.in_channels, self.out_channels, self.groups
         mid = min(in_channels, out_channels) if mid_channels is None else mid_channels
         check_positive_int(mid, "mid_channels")
         if mid % groups:
@@ -71,7 +66,7 @@ class SpatiallySeparableConv2d(MaskAgnosticConv):
             in_channels, mid, (kh, 1), (sh, 1), (ph, 0), (dh, 1), groups, False
         )
         self.horizontal = nn.Conv2d(
-            mid, out_channels, (1, kw), (1, sw), (0, pw), (1, dw), groups, bias
+            mid, out_channels, (1, kw), (1, sw), (0, pw), (1, dw), groups, self.has_bias
         )
 
     def compute(self, x: Tensor) -> Tensor:

@@ -7,10 +7,12 @@ not used; it is passed on, resized (nearest) to the output grid.
 
 from __future__ import annotations
 
+from typing import Any
+
 from torch import Tensor, nn
 
 from .base import MaskAgnosticLayer
-from .checks import IntPair, check_conv_args
+from .checks import ConvArguments, IntPair
 
 
 class StandardConv2d(MaskAgnosticLayer, nn.Conv2d):
@@ -27,23 +29,11 @@ class StandardConv2d(MaskAgnosticLayer, nn.Conv2d):
         bias (bool): add a learnable bias. Default: ``True``
     """
 
-    def __init__(
-        self,
-        in_channels: int,
-        out_channels: int,
-        kernel_size: IntPair,
-        stride: IntPair = 1,
-        padding: IntPair = 0,
-        dilation: IntPair = 1,
-        groups: int = 1,
-        bias: bool = True,
-    ) -> None:
-        kernel_size, stride, padding, dilation = check_conv_args(
-            in_channels, out_channels, kernel_size, stride, padding, dilation, groups
-        )
-        super().__init__(
-            in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias
-        )
+    default_dilation: IntPair = 1
+
+    def __init__(self, *conv_args: Any, **conv_kwargs: Any) -> None:
+        arguments = ConvArguments.bind(type(self).__name__, *conv_args, **conv_kwargs)
+        super().__init__(*arguments.checked(self.default_dilation))
 
     def compute(self, x: Tensor) -> Tensor:
         return nn.Conv2d.forward(self, x)
