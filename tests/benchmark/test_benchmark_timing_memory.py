@@ -6,9 +6,11 @@ import time
 import pytest
 import torch
 
+from inpaint.benchmark.inference import TELEA
 from inpaint.benchmark.memory import peak_memory_bytes
 from inpaint.benchmark.targets import Target, evaluate_targets
 from inpaint.benchmark.timing import Timing, paired_ratio, time_interleaved
+from inpaint.inference import default_model
 
 
 def test_every_case_is_called_in_rounds_after_its_warmup():
@@ -70,3 +72,39 @@ def test_targets_give_pass_or_miss_and_mark_conv_rows():
     assert "status" not in rows[0]
     assert (rows[1]["target"], rows[1]["status"]) == ("<= 1.3", "PASS")
     assert str(Target("<", 1.0)) == "< 1"
+
+
+def test_compiled_gated_and_default_model_against_telea_get_verdicts():
+    default = f"pretrained {default_model()}"
+    results = {
+        "convs": {
+            "rows": [
+                {
+                    "variant": "gated",
+                    "stride": 1,
+                    "fwd_bwd_ratio": 2.1,
+                    "compiled_fwd_bwd_ratio": 2.05,
+                },
+                {"variant": "gated", "stride": 2, "fwd_bwd_ratio": 2.1},
+            ]
+        },
+        "inference": {
+            "rows": [
+                {"method": default, "size": 256, "latency_ms": 40.0},
+                {"method": TELEA, "size": 256, "latency_ms": 12.0},
+                {"method": default, "size": 512, "latency_ms": 900.0},
+                {"method": TELEA, "size": 512, "latency_ms": 30.0},
+            ]
+        },
+    }
+    verdicts = {v["target"]: v for v in evaluate_targets(results)}
+    compiled = verdicts["gated conv fwd+bwd compiled / standard eager, stride 1"]
+    assert (compiled["threshold"], compiled["measured"], compiled["status"]) == (
+        "<= 2",
+        2.05,
+        "MISS",
+    )
+    assert not any("compiled" in t and "stride 2" in t for t in verdicts)
+    telea = verdicts[f"{default} latency / OpenCV Telea's, 256x256, batch 1"]
+    assert telea["measured"] == pytest.approx(40 / 12) and telea["status"] == "PASS"
+    assert len(verdicts) == 4
