@@ -18,6 +18,7 @@ input requiring a gradient. Both are timed in the same interleaved rounds, with 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -35,6 +36,7 @@ from inpaint.models import InpaintModule
 from inpaint.training.run import build_module
 
 REFERENCE = "standard"
+COMPILED = f"{REFERENCE} compiled"
 KERNEL = "nn.Conv2d (heaviest conv)"
 GEMM = "torch.mm"
 MM_SIZE = 1024
@@ -137,6 +139,7 @@ def benchmark_training(
     seed: int,
     sync: Callable[[], None],
     profile_rows: int = 0,
+    compiled: bool = False,
 ) -> dict[str, Any]:
     """Training steps of every block, and the kernel efficiency of the ``standard`` step.
 
@@ -149,6 +152,9 @@ def benchmark_training(
         sync: called around each timed sample.
         profile_rows: when > 0, also profile one ``standard`` step after the timings and
             keep its ``profile_rows`` most expensive operators under ``"profile"``.
+        compiled: also time the ``standard`` step with its generator under ``torch.compile``
+            (row ``standard compiled``, compile time apart, and its efficiency as
+            ``compiled_percent_of_kernel``).
 
     Returns:
         ``{"rows": [{block, params, gflops_per_image, step_ms, images_per_s, time_ratio,
@@ -171,6 +177,16 @@ def benchmark_training(
         if name == REFERENCE:
             step_flops = counted_flops(cases[name])
             like, shape = heaviest_conv(generator, images, masks)
+    if compiled:
+        torch.manual_seed(seed)
+        module = build_module(configs[REFERENCE]).to(device)
+        module.generator.compile()
+        cases[COMPILED] = training_step(module, images, masks)
+        counts[COMPILED] = counts[REFERENCE]
+        start = time.perf_counter()
+        cases[COMPILED]()  # compiles forward and backward
+        sync()
+        compile_s = time.perf_counter() - start
     cases[KERNEL], kernel = _lone_conv(like, shape, device)
     cases[GEMM] = _mm(device)
     kernel_flops = counted_flops(cases[KERNEL])
@@ -204,6 +220,10 @@ def benchmark_training(
         "mm_size": MM_SIZE,
         "mm_gflops_per_s": 2 * MM_SIZE**3 / timings[GEMM].median / 1e9,
     }
+    if compiled:
+        compiled_ratio = paired_ratio(timings[COMPILED], timings[KERNEL])
+        efficiency["compiled_percent_of_kernel"] = 100 * step_flops / kernel_flops / compiled_ratio
+        efficiency["compile_s"] = compile_s
     result = {"rows": rows, "efficiency": efficiency}
     if profile_rows > 0:
         result["profile"] = profile_call(cases[REFERENCE], profile_rows)
