@@ -4,6 +4,7 @@ import pytest
 import torch
 from torchvision.ops import deform_conv2d
 
+from inpaint.layers import gathered_matmul as gathered_matmul_module
 from inpaint.layers.deformable_sampling import sampled_deform_conv2d
 
 #: stride, padding, dilation of a "same" 3x3 conv
@@ -169,3 +170,61 @@ def test_unpadded_sampling_for_export_gives_the_same_values(size, stride, modula
         atol=1e-5,
         rtol=1e-5,
     )
+
+
+@pytest.mark.parametrize(
+    ("stride", "padding", "dilation", "groups", "offset_groups", "modulated"),
+    [
+        ((1, 1), (1, 1), (1, 1), 1, 1, True),
+        ((2, 2), (1, 1), (1, 1), 2, 2, False),
+        ((2, 1), (2, 0), (2, 1), 1, 2, True),
+    ],
+)
+def test_many_chunks_with_integer_and_outside_offsets(
+    monkeypatch, stride, padding, dilation, groups, offset_groups, modulated
+):
+    """The gathered columns walked a few output pixels at a time, and taps that land on whole
+    pixels, between them, just past the border and far outside."""
+    monkeypatch.setattr(gathered_matmul_module, "CHUNK_BYTES", 500)
+    torch.manual_seed(0)
+    f64 = dict(dtype=torch.float64)
+    n, c, h, w, out = 2, 4, 6, 7, 6
+    h_out = (h + 2 * padding[0] - dilation[0] * 2 - 1) // stride[0] + 1
+    w_out = (w + 2 * padding[1] - dilation[1] * 2 - 1) // stride[1] + 1
+    taps = offset_groups * 9
+    choices = torch.tensor([0.0, 1.0, -2.0, 0.5, -0.25, 1.75, 7.0, -9.5], **f64)
+    offset = choices[torch.randint(len(choices), (n, 2 * taps, h_out, w_out))]
+    mask = torch.rand(n, taps, h_out, w_out, **f64) if modulated else None
+    _compare_with_torchvision(
+        torch.randn(n, c, h, w, **f64),
+        offset,
+        torch.randn(out, c // groups, 3, 3, **f64),
+        torch.randn(out, **f64),
+        stride,
+        padding,
+        dilation,
+        mask,
+    )
+
+
+@pytest.mark.parametrize(
+    ("stride", "dilation", "groups", "offset_groups"),
+    [((2, 2), (1, 1), 1, 1), ((1, 2), (2, 1), 2, 2)],
+)
+def test_gradcheck_strided_grouped(stride, dilation, groups, offset_groups):
+    torch.manual_seed(2)
+    f64 = dict(dtype=torch.float64)
+    x = torch.randn(1, 4, 5, 6, **f64, requires_grad=True)
+    h_out = (5 + 2 - dilation[0] * 2 - 1) // stride[0] + 1
+    w_out = (6 + 2 - dilation[1] * 2 - 1) // stride[1] + 1
+    taps = offset_groups * 9
+    # fractional parts in [0.1, 0.9]: away from the kinks at whole pixels; some taps outside
+    whole = torch.randint(-3, 3, (1, 2 * taps, h_out, w_out)).to(torch.float64)
+    offset = (whole + torch.rand(1, 2 * taps, h_out, w_out, **f64) * 0.8 + 0.1).requires_grad_()
+    weight = torch.randn(2, 4 // groups, 3, 3, **f64, requires_grad=True)
+    mask = torch.rand(1, taps, h_out, w_out, **f64, requires_grad=True)
+
+    def fn(x, offset, weight, mask):
+        return sampled_deform_conv2d(x, offset, weight, None, stride, (1, 1), dilation, mask)
+
+    assert torch.autograd.gradcheck(fn, (x, offset, weight, mask))
