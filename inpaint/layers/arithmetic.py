@@ -156,6 +156,14 @@ def grid_sampler_2d_flop(
     return 2 * _GRID_SAMPLE_MACS[interpolation_mode] * math.prod(out_shape)
 
 
+def embedding_bag_flop(
+    weight_shape: Sequence[int], indices_shape: Sequence[int], *args: Any, **kwargs: Any
+) -> int:
+    """FLOPs of one ``aten._embedding_bag`` call: 2 per gathered value (weight it, add it),
+    so the CPU deformable conv's gather of 4 bilinear neighbours counts as ``grid_sample``."""
+    return 2 * indices_shape[0] * weight_shape[1]
+
+
 def _real_fft_flop(real_shape: Sequence[int], dim: Sequence[int]) -> int:
     """``2.5 * N * log2(L)`` for real transforms of length ``L`` over ``N`` real values in all:
     half the ``5 L log2 L`` of a complex transform of the same length, per transform."""
@@ -182,6 +190,8 @@ def fft_c2r_flop(
 FLOP_FORMULAS = {
     torch.ops.torchvision.deform_conv2d: deform_conv2d_flop,
     torch.ops.aten.grid_sampler_2d: grid_sampler_2d_flop,
+    torch.ops.aten._embedding_bag: embedding_bag_flop,
+    torch.ops.aten._embedding_bag_forward_only: embedding_bag_flop,
     torch.ops.aten._fft_r2c: fft_r2c_flop,
     torch.ops.aten._fft_c2r: fft_c2r_flop,
 }

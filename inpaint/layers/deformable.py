@@ -4,8 +4,9 @@ Dai et al., "Deformable Convolutional Networks" (ICCV 2017) and Zhu et al., "Def
 ConvNets v2: More Deformable, Better Results" (CVPR 2019), computed by
 ``torchvision.ops.deform_conv2d`` on CUDA and by the equivalent
 :func:`~inpaint.layers.deformable_sampling.sampled_deform_conv2d` elsewhere (torchvision's CPU
-kernel runs its backward pass on one thread: 50-90x a standard conv, against about 9x); under
-``torch.export`` (ONNX export) by the same function on the unpadded input. A plain conv,
+kernel runs its backward pass on one thread: 50-90x a standard conv's forward+backward, against
+4-5x for the gather-and-GEMM version on 2 cores); under ``torch.export`` (ONNX export) by the
+same function's ``grid_sample`` form. A plain conv,
 ``offset_conv``, predicts from ``x`` the sampling offsets (and, for v2, the modulation
 scalars) with the main conv's kernel, stride, padding and dilation. It is zero-initialised,
 so a fresh layer samples the regular grid: v1 then equals a standard conv with the same

@@ -19,22 +19,9 @@ import warnings
 import torch
 import torch.nn.functional as F
 from torch import Tensor
-from torch.utils.flop_counter import flop_registry, register_flop_formula
 
 #: target size of one chunk's gathered columns
 CHUNK_BYTES = 1 << 22
-
-
-def _embedding_bag_flop(weight_shape, indices_shape, *args, out_shape, **kwargs) -> int:
-    """2 FLOPs (multiply by the per-sample weight, add) per gathered value."""
-    return 2 * indices_shape[0] * weight_shape[1]
-
-
-# FlopCounterMode (and so count_flops) counts the gather as grid_sample's 4 MACs per value
-if torch.ops.aten._embedding_bag not in flop_registry:
-    register_flop_formula(
-        [torch.ops.aten._embedding_bag, torch.ops.aten._embedding_bag_forward_only]
-    )(_embedding_bag_flop)
 
 
 def _chunk_rows(matrix: Tensor, total: int) -> int:
