@@ -2,6 +2,7 @@
 
 from inpaint.training.checkpoint_io import AtomicCheckpointIO
 from inpaint.training.final_validation import ValidateAtEnd
+from inpaint.training.last_checkpoint import LastCheckpoint
 from inpaint.training.throughput import ImagesPerSecond
 
-__all__ = ["AtomicCheckpointIO", "ImagesPerSecond", "ValidateAtEnd"]
+__all__ = ["AtomicCheckpointIO", "ImagesPerSecond", "LastCheckpoint", "ValidateAtEnd"]

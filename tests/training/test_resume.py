@@ -85,3 +85,15 @@ def test_resuming_refuses_an_architecture_change_naming_the_keys(make_cfg):
 def test_later_overrides_of_the_same_key_or_group_replace_earlier_ones():
     merged = merged_overrides(["model/block=dilated", "seed=1", "+x.y=2"], ["seed=3", "x.y=4"])
     assert merged == ["model/block=dilated", "seed=3", "x.y=4"]
+
+
+def test_last_checkpoint_holds_the_final_step_between_two_scheduled_saves(make_cfg, tmp_path):
+    cfg = make_cfg(
+        "data.train_samples_per_epoch=40",
+        "trainer.max_epochs=5",
+        "trainer.max_steps=7",
+        "callbacks.last_checkpoint.every_n_train_steps=2",
+    )
+    summary = train(cfg)
+    last = torch.load(tmp_path / "run" / "checkpoints" / "last.ckpt", weights_only=False)
+    assert summary["global_step"] == last["global_step"] == 7
