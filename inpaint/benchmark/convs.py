@@ -80,8 +80,23 @@ def benchmark_convs(
     if REFERENCE not in blocks:
         raise ValueError(f"the conv benchmark needs the {REFERENCE!r} block as its reference")
     s = settings
-    channels_last = torch.channels_last
     mask = masks.to(device)
+    # every variant is a new module behind a forward that many variants share; dynamo's default
+    # limit of 8 graphs per code object would leave the later ones running eager
+    with torch._dynamo.config.patch(recompile_limit=4 * len(blocks) * len(s.strides)):
+        return _timed_convs(blocks, mask, s, device, seed, sync, compiled)
+
+
+def _timed_convs(
+    blocks: Mapping[str, Any],
+    mask: Tensor,
+    s: ConvSettings,
+    device: torch.device,
+    seed: int,
+    sync: Callable[[], None],
+    compiled: bool,
+) -> list[dict[str, Any]]:
+    channels_last = torch.channels_last
     cases: dict[tuple[str, int, str], Callable[[], None]] = {}
     counts: dict[tuple[str, int], tuple[int, int]] = {}
     compile_seconds: dict[tuple[str, int], float] = {}
