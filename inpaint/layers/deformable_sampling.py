@@ -14,12 +14,35 @@ time and multiplies each chunk by the weight, giving a channels-last output. Und
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import torch
 import torch.nn.functional as F
 from torch import Tensor
 
 from .gathered_matmul import gathered_matmul
+
+
+class _Geometry(NamedTuple):
+    """The sizes and conv arguments of one call: batch, channels and input size, the weight's
+    output channels, channels per group and kernel, the output size, taps, groups."""
+
+    n: int
+    c: int
+    h: int
+    w: int
+    out_channels: int
+    c_per_group: int
+    kh: int
+    kw: int
+    h_out: int
+    w_out: int
+    taps: int
+    offset_groups: int
+    groups: int
+    stride: tuple[int, int]
+    padding: tuple[int, int]
+    dilation: tuple[int, int]
 
 
 def sampled_deform_conv2d(
@@ -81,8 +104,12 @@ def sampled_deform_conv2d(
     dtype = torch.float32 if x.dtype in (torch.float16, torch.bfloat16) else x.dtype
     x, offset, weight = x.to(dtype), offset.to(dtype), weight.to(dtype)
     mask = None if mask is None else mask.to(dtype)
+    geometry = _Geometry(
+        n, c, h, w, out_channels, c_per_group, kh, kw, h_out, w_out, taps, offset_groups,
+        c // c_per_group, stride, padding, dilation,
+    )  # fmt: skip
     deform = _gathered_deform_conv2d if exact_integer_grid else _grid_sampled_deform_conv2d
-    y = deform(x, offset, weight, mask, stride, padding, dilation)
+    y = deform(x, offset, weight, mask, geometry)
     if bias is not None:
         y = y + bias.to(dtype).reshape(1, -1, 1, 1)
     return y.to(out_dtype)
@@ -114,21 +141,13 @@ def _bilinear_neighbours(position: Tensor, size: int) -> tuple[Tensor, Tensor, T
 
 
 def _gathered_deform_conv2d(
-    x: Tensor,
-    offset: Tensor,
-    weight: Tensor,
-    mask: Tensor | None,
-    stride: tuple[int, int],
-    padding: tuple[int, int],
-    dilation: tuple[int, int],
+    x: Tensor, offset: Tensor, weight: Tensor, mask: Tensor | None, geometry: _Geometry
 ) -> Tensor:
     """Deformable conv without bias by gathering channels-last rows; Tensor[N, O, H_out, W_out]."""
-    n, c, h, w = x.shape
-    out_channels, c_per_group, kh, kw = weight.shape
-    h_out, w_out = offset.shape[-2:]
-    taps = kh * kw
-    offset_groups = offset.shape[1] // (2 * taps)
-    groups = c // c_per_group
+    n, c, h, w, out_channels, c_per_group, kh, kw, h_out, w_out, taps, offset_groups, groups = (
+        geometry[:13]
+    )
+    stride, padding, dilation = geometry.stride, geometry.padding, geometry.dilation
     device, dtype = x.device, x.dtype
 
     def undeformed(size_out: int, step: int, pad: int, dil: int, size_k: int) -> Tensor:
@@ -184,22 +203,14 @@ def _gathered_deform_conv2d(
 
 
 def _grid_sampled_deform_conv2d(
-    x: Tensor,
-    offset: Tensor,
-    weight: Tensor,
-    mask: Tensor | None,
-    stride: tuple[int, int],
-    padding: tuple[int, int],
-    dilation: tuple[int, int],
+    x: Tensor, offset: Tensor, weight: Tensor, mask: Tensor | None, geometry: _Geometry
 ) -> Tensor:
     """Deformable conv without bias by ``F.grid_sample``; Tensor[N, O, H_out, W_out]."""
-    n, c, h, w = x.shape
-    out_channels, c_per_group, kh, kw = weight.shape
-    h_out, w_out = offset.shape[-2:]
-    taps = kh * kw
-    offset_groups = offset.shape[1] // (2 * taps)
-    groups = c // c_per_group
     dtype = x.dtype
+    stride, padding, dilation = geometry.stride, geometry.padding, geometry.dilation
+    n, c, h, w, out_channels, c_per_group, kh, kw, h_out, w_out, taps, offset_groups, groups = (
+        geometry[:13]
+    )
 
     def grid_coords(size_out: int, step: int, pad: int, dil: int, size_k: int, side: int):
         """Tensor[size_k, size_out]: grid_sample coordinate of each undeformed (tap, output)."""
