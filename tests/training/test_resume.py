@@ -95,5 +95,5 @@ def test_last_checkpoint_holds_the_final_step_between_two_scheduled_saves(make_c
         "callbacks.last_checkpoint.every_n_train_steps=2",
     )
     summary = train(cfg)
-    last = torch.load(tmp_path / "run" / "checkpoints" / "last.ckpt", weights_only=False)
+    last = torch.load(tmp_path / "run" / "checkpoints" / "last.ckpt", weights_only=True)
     assert summary["global_step"] == last["global_step"] == 7
