@@ -1,6 +1,7 @@
 """The one name -> activation factory of the package (generator units and gated convs).
 
-LeakyReLU uses slope 0.2, as in most inpainting networks (DeepFill, SN-PatchGAN).
+LeakyReLU uses slope 0.2, as in most inpainting networks (DeepFill, SN-PatchGAN); ``elu`` is
+`inpaint.layers.elu.ELU`, ``nn.ELU``'s function computed faster on CPU.
 """
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ from collections.abc import Callable
 
 from torch import nn
 
+from .elu import ELU
+
 ACTIVATIONS: dict[str, Callable[[], nn.Module]] = {
     "identity": nn.Identity,
     "relu": nn.ReLU,
-    "elu": nn.ELU,
+    "elu": ELU,
     "leaky_relu": functools.partial(nn.LeakyReLU, negative_slope=0.2),
     "gelu": nn.GELU,
     "silu": nn.SiLU,
