@@ -1,4 +1,5 @@
-"""``python scripts/benchmark.py``: the cost of every conv variant, of training and of inference.
+"""``python scripts/benchmark.py``: the cost of every conv variant, of every upsampler, of training
+and of inference.
 
 Prints markdown tables (with PASS / MISS for each target in `targets.py`) and writes every number
 to JSON::
@@ -6,6 +7,7 @@ to JSON::
     python scripts/benchmark.py                          # full run (long on a CPU)
     python scripts/benchmark.py --quick                  # small shapes, seconds (CI smoke test)
     python scripts/benchmark.py --sections convs masks   # some sections only
+    python scripts/benchmark.py --sections upsampling    # the decoder's upsamplers
     python scripts/benchmark.py --json out.json --markdown out.md --profile
     python scripts/benchmark.py --sections convs --compile   # eager and torch.compile side by side
 
@@ -40,6 +42,7 @@ from inpaint.benchmark.report import render_markdown
 from inpaint.benchmark.settings import FULL, QUICK, BenchmarkSettings
 from inpaint.benchmark.targets import evaluate_targets
 from inpaint.benchmark.training import benchmark_training
+from inpaint.benchmark.upsampling import benchmark_upsampling
 from inpaint.data import MaskGenerator
 from inpaint.utils import ConfigError
 
@@ -50,8 +53,8 @@ DEFAULT_JSON = Path("logs/benchmark.json")
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="benchmark.py",
-        description="Benchmark every conv variant, the training step, inference and mask "
-        "generation; print markdown tables and write JSON.",
+        description="Benchmark every conv variant, every upsampler, the training step, "
+        "inference and mask generation; print markdown tables and write JSON.",
     )
     parser.add_argument(
         "--quick", action="store_true", help="small shapes and few repeats (smoke test)"
@@ -86,8 +89,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--compile",
         action="store_true",
-        help="also time every conv and the standard training step under torch.compile "
-        "(compile time reported apart)",
+        help="also time every conv, every upsampler and the standard training step under "
+        "torch.compile (compile time reported apart)",
     )
     parser.add_argument(
         "--profile",
@@ -143,6 +146,15 @@ def _convs(run: _Run) -> dict[str, Any]:
     return {"settings": asdict(s), "memory_method": memory_method(run.device), "rows": rows}
 
 
+def _upsampling(run: _Run) -> dict[str, Any]:
+    s = run.settings.convs
+    reference = OmegaConf.to_container(run.configs[REFERENCE].model.block, resolve=True)
+    masks = known_masks(run.mask_generator, s.batch, s.size, run.seed)
+    rows = benchmark_upsampling(reference, masks, s, run.device, run.seed, run.sync, run.compiled)
+    settings = {key: value for key, value in asdict(s).items() if key != "strides"}
+    return {"settings": settings, "memory_method": memory_method(run.device), "rows": rows}
+
+
 def _training(run: _Run) -> dict[str, Any]:
     s = run.settings.training
     images = random_images(s.batch, s.size, run.seed)
@@ -176,7 +188,13 @@ def _masks(run: _Run) -> dict[str, Any]:
     return {"settings": asdict(s), "rows": benchmark_masks(mask_configs(), s, run.seed)}
 
 
-RUNNERS = {"convs": _convs, "training": _training, "inference": _inference, "masks": _masks}
+RUNNERS = {
+    "convs": _convs,
+    "upsampling": _upsampling,
+    "training": _training,
+    "inference": _inference,
+    "masks": _masks,
+}
 SECTIONS = tuple(RUNNERS)
 
 
@@ -191,7 +209,7 @@ def run_benchmark(
 ) -> dict[str, Any]:
     """Run the chosen sections (in the order of ``SECTIONS``) for ``blocks``, each block's
     training config composed with ``overrides`` (e.g. ``["model/upsample=resize"]``);
-    ``compiled`` adds ``torch.compile`` timings to the conv section.
+    ``compiled`` adds ``torch.compile`` timings to the conv and upsampling sections.
 
     Returns:
         ``{"machine": {...}, <section>: {"settings": {...}, "rows": [...], ...}}``; the

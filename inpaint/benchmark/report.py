@@ -84,14 +84,7 @@ def _convs(section: dict[str, Any]) -> list[str]:
         ]
         for r in section["rows"]
     ]
-    if "compiled_fwd_bwd_ms" in section["rows"][0]:
-        header[8:8] = ["compiled fwd x std", "compiled fwd+bwd x std", "compile s"]
-        for row, r in zip(rows, section["rows"], strict=True):
-            row[8:8] = [
-                f"{r['compiled_forward_ratio']:.2f}",
-                f"**{r['compiled_fwd_bwd_ratio']:.2f}**",
-                f"{r['compile_s']:.0f}",
-            ]
+    compiled = _add_compiled_columns(header, rows, section["rows"], at=8)
     return [
         title,
         "",
@@ -100,14 +93,78 @@ def _convs(section: dict[str, Any]) -> list[str]:
         "FLOPs: forward, 2 per multiply-accumulate (`torch.utils.flop_counter`); deformable adds "
         "4 MACs of bilinear sampling per sampled value. "
         f"Peak memory: {section['memory_method']}",
-        *(
-            [
-                "Compiled: the conv under `torch.compile`, timed in the same rounds; its ratios "
-                "are to the eager standard conv; compile s is the first call of both modes."
-            ]
-            if "compiled_fwd_bwd_ms" in section["rows"][0]
-            else []
-        ),
+        *compiled,
+    ]
+
+
+def _add_compiled_columns(
+    header: list[str], rows: list[list[Any]], measured: Sequence[dict[str, Any]], at: int
+) -> list[str]:
+    """Insert the compiled ratios and compile time at column ``at`` when ``measured`` has
+    them; returns the note that explains them (none when eager only)."""
+    if "compiled_fwd_bwd_ms" not in measured[0]:
+        return []
+    header[at:at] = ["compiled fwd x std", "compiled fwd+bwd x std", "compile s"]
+    for row, r in zip(rows, measured, strict=True):
+        row[at:at] = [
+            f"{r['compiled_forward_ratio']:.2f}",
+            f"**{r['compiled_fwd_bwd_ratio']:.2f}**",
+            f"{r['compile_s']:.0f}",
+        ]
+    return [
+        "Compiled: the layer under `torch.compile`, timed in the same rounds; its ratios are to "
+        "the eager standard conv; compile s is the first call of both modes."
+    ]
+
+
+def _upsampling(section: dict[str, Any]) -> list[str]:
+    s = section["settings"]
+    size = s["size"]
+    title = (
+        f"## Upsampling layers (N={s['batch']}, {s['channels']} -> {s['channels']}, "
+        f"output {size}x{size}, channels-last)"
+    )
+    header = [
+        "layer",
+        "input",
+        "params",
+        "GFLOPs",
+        "FLOPs x std",
+        "fwd ms",
+        "fwd x std",
+        "fwd+bwd ms",
+        "fwd+bwd x std",
+        "peak MB fwd+bwd",
+        "n",
+    ]
+    rows = [
+        [
+            r["layer"],
+            f"{r['input_size']}x{r['input_size']}",
+            f"{r['params']:,}",
+            _num(r["flops"] / 1e9),
+            f"{r['flop_ratio']:.2f}",
+            _num(r["forward_ms"]),
+            f"{r['forward_ratio']:.2f}",
+            _num(r["fwd_bwd_ms"]),
+            f"**{r['fwd_bwd_ratio']:.2f}**",
+            _num(r["peak_memory_mb"]),
+            r["repeats"],
+        ]
+        for r in section["rows"]
+    ]
+    compiled = _add_compiled_columns(header, rows, section["rows"], at=9)
+    return [
+        title,
+        "",
+        *_table(header, rows),
+        "",
+        f"`standard`: the standard block's {s['kernel_size']}x{s['kernel_size']} conv at stride "
+        f"1 with the same output ({size}x{size} -> {size}x{size}), the reference of every `x std`. "
+        "Each upsampler is `create_upsample(name, C, C, scale=2)`, as the decoder builds it. "
+        "FLOPs: forward, 2 per multiply-accumulate (`torch.utils.flop_counter`). "
+        f"Peak memory: {section['memory_method']}",
+        *compiled,
     ]
 
 
@@ -211,12 +268,21 @@ def _masks(section: dict[str, Any]) -> list[str]:
     ]
 
 
-SECTIONS = {"convs": _convs, "training": _training, "inference": _inference, "masks": _masks}
+SECTIONS = {
+    "convs": _convs,
+    "upsampling": _upsampling,
+    "training": _training,
+    "inference": _inference,
+    "masks": _masks,
+}
 
 
 def render_markdown(results: dict[str, Any]) -> str:
-    """The results as markdown: machine and command, targets, then one table per section."""
-    lines = _machine(results) + [""] + _targets(results["targets"])
+    """The results as markdown: machine and command, targets (when the sections run have any),
+    then one table per section."""
+    lines = _machine(results)
+    if results["targets"]:
+        lines += ["", *_targets(results["targets"])]
     for name, render in SECTIONS.items():
         if name in results:
             lines += ["", *render(results[name])]

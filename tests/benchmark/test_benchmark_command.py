@@ -32,7 +32,8 @@ def quick(tmp_path_factory):
 def test_json_holds_what_main_returns_with_machine_and_command(quick):
     results, written, _ = quick
     assert written == json.loads(json.dumps(results))
-    assert {"machine", "convs", "training", "inference", "masks", "targets"} <= set(written)
+    sections = {"convs", "upsampling", "training", "inference", "masks"}
+    assert sections | {"machine", "targets"} <= set(written)
     machine = written["machine"]
     for key in ("cpu", "cores", "torch", "torch_threads", "device", "load_average_start"):
         assert key in machine
@@ -99,10 +100,20 @@ def test_mask_rows_and_every_target_has_a_verdict(quick):
 def test_markdown_has_a_table_row_per_measurement(quick):
     _, written, markdown = quick
     assert "Quick run" in markdown
-    for heading in ("## Targets", "## One conv per variant", "## Training step", "## Inference"):
+    for heading in (
+        "## Targets",
+        "## One conv per variant",
+        "## Upsampling layers",
+        "## Training step",
+        "## Inference",
+    ):
         assert heading in markdown
     for row in written["convs"]["rows"]:
         assert f"| {row['variant']} | {row['stride']} |" in markdown
+    for row in written["upsampling"]["rows"]:
+        size = row["input_size"]
+        assert f"| {row['layer']} | {size}x{size} | {row['params']:,} |" in markdown
+        assert f"| {row['flop_ratio']:.2f} |" in markdown  # beside the time ratios
     for row in written["masks"]["rows"]:
         assert f"| {row['generator']} |" in markdown
     for verdict in written["targets"]:
