@@ -7,22 +7,25 @@ whatever ``model/block`` says by default. A generator setting that the config ch
 defaults (on the command line or in an experiment) must agree with the card; the error names
 every key that does not. Not strict, the config's architecture stands and every tensor whose
 name and shape match is copied; the rest keep their fresh initialisation (e.g. standard-conv
-outer levels under a new bottleneck block).
+outer levels under a new bottleneck block). :func:`initialize_generator` returns the run's
+record of what it copied from where (:mod:`inpaint.training.lineage`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 import logging
 from pathlib import Path
 from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
-from safetensors.torch import load_file
+from safetensors.torch import load
 
 from inpaint.inference.weights import read_card, resolve_model
 from inpaint.models import UNetGenerator
 from inpaint.models.block_spec import BlockSpec, UpsampleSpec
+from inpaint.training.lineage import init_record
 from inpaint.utils import ConfigError, compose_train_config
 
 log = logging.getLogger(__name__)
@@ -99,26 +102,28 @@ def generator_config(cfg: DictConfig) -> dict[str, Any]:
     return dict(card["generator"])
 
 
-def initialize_generator(generator: UNetGenerator, cfg: DictConfig) -> list[str]:
+def initialize_generator(generator: UNetGenerator, cfg: DictConfig) -> dict[str, Any]:
     """Copy the weights of ``model.init_from`` into `generator`, built by
     :func:`generator_config`.
 
     Returns:
-        list[str]: names of the generator's tensors left at their initialisation (empty when
-        strict).
+        dict: what it copied from where (:func:`inpaint.training.lineage.init_record`), with
+        the sha256 of the bytes loaded.
 
     Raises:
         ConfigError: unreadable weights, or (strict) weights that do not fit.
     """
-    path, _ = _source(cfg)
+    path, card = _source(cfg)
+    strict = bool(cfg.model.get("init_strict", True))
     try:
-        state = load_file(str(path))
+        data = path.read_bytes()
+        state = load(data)
     except Exception as error:  # safetensors raises its own types for corrupt files
         raise ConfigError(f"model.init_from: {path} is not readable: {error}") from error
     own = generator.state_dict()
     matching = {k: v for k, v in state.items() if k in own and own[k].shape == v.shape}
     fresh = sorted(set(own) - set(matching))
-    if cfg.model.get("init_strict", True) and fresh:
+    if strict and fresh:
         raise ConfigError(f"model.init_from: {path} does not fit its card; lacks {fresh[:5]}")
     generator.load_state_dict(matching, strict=False)  # copies into the float32 parameters
     log.info(
@@ -128,4 +133,7 @@ def initialize_generator(generator: UNetGenerator, cfg: DictConfig) -> list[str]
         path,
         f"; fresh: {len(fresh)} ({', '.join(fresh[:4])}, ...)" if fresh else "",
     )
-    return fresh
+    sha256 = hashlib.sha256(data).hexdigest()
+    return init_record(
+        str(cfg.model.init_from), path, sha256, card, strict, len(matching), len(fresh)
+    )

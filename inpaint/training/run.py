@@ -18,6 +18,7 @@ from inpaint.layers import count_params
 from inpaint.models import InpaintModule
 from inpaint.training.hparams import TensorBoardHparams
 from inpaint.training.init_from import generator_config, initialize_generator
+from inpaint.training.lineage import write_record
 from inpaint.training.resume_checkpoint import find_checkpoint, read_checkpoint
 from inpaint.training.resume_config import (
     RunConfigInCheckpoint,
@@ -61,9 +62,14 @@ def build_module(cfg: DictConfig) -> InpaintModule:
     )
 
 
-def build(cfg: DictConfig, resuming: bool = False) -> tuple[InpaintModule, L.LightningDataModule]:
+def build(
+    cfg: DictConfig, resuming: bool = False, record_dir: Path | None = None
+) -> tuple[InpaintModule, L.LightningDataModule]:
     """Module and data module, with every config check done before anything is trained.
-    `resuming`: the weights come from the checkpoint, so ``model.init_from``'s are not read."""
+    `resuming`: the weights come from the checkpoint, so ``model.init_from``'s are not read.
+    `record_dir`: the folder of the record of ``model.init_from``'s weights (``init_from.json``,
+    :mod:`inpaint.training.lineage`), written or, without ``init_from``, removed when not
+    resuming."""
     try:
         datamodule = instantiate(cfg.data, mask_generator=instantiate(cfg.mask))
         module = build_module(cfg)
@@ -75,8 +81,10 @@ def build(cfg: DictConfig, resuming: bool = False) -> tuple[InpaintModule, L.Lig
             f"data.image_size={cfg.data.image_size} must be divisible by {multiple} "
             f"(2 ** {len(module.generator.widths) - 1} downsamplings of model.generator.widths)"
         )
-    if cfg.model.get("init_from") and not resuming:  # after the checks that need no weights
-        initialize_generator(module.generator, cfg)
+    if not resuming:  # after the checks that need no weights
+        record = initialize_generator(module.generator, cfg) if cfg.model.get("init_from") else None
+        if record_dir is not None:
+            write_record(record_dir, record)
     count_flops_in_model_summary(module, cfg.data.image_size)
     return module, datamodule
 
@@ -109,7 +117,8 @@ def resume(cfg: DictConfig) -> tuple[DictConfig, Path | None, list[str]]:
 
 def train(cfg: DictConfig) -> dict[str, Any]:
     """Train as configured (resuming from ``ckpt_path``); returns (and writes to
-    ``<output_dir>/summary.json``) the run's wall time, images/s and final validation metrics."""
+    ``<output_dir>/summary.json``) the run's wall time, images/s and final validation metrics.
+    A run that starts from ``model.init_from`` first writes ``<output_dir>/init_from.json``."""
     cfg, checkpoint, overrides = resume(cfg)
     callbacks = [instantiate(c) for c in (cfg.get("callbacks") or {}).values()]
     callbacks += [
@@ -119,8 +128,12 @@ def train(cfg: DictConfig) -> dict[str, Any]:
     logger = instantiate(cfg.logger) if cfg.get("logger") else False
     trainer = build_trainer(cfg, callbacks=callbacks, logger=logger)
     L.seed_everything(cfg.seed, workers=True)
-    module, datamodule = build(cfg, resuming=checkpoint is not None)
     run_dir = Path(cfg.paths.output_dir).absolute()
+    module, datamodule = build(
+        cfg,
+        resuming=checkpoint is not None,
+        record_dir=run_dir if trainer.is_global_zero else None,
+    )
     if trainer.is_global_zero:
         log.info("run folder: %s", run_dir)
 
