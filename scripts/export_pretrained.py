@@ -5,10 +5,11 @@
     python scripts/export_pretrained.py logs/runs/<run> --force   # replace the shipped model
 
 Writes ``<name>.safetensors`` (float16, at most --max-mb) and ``<name>.json``: the generator
-config, the data and its terms, the training config and overrides, steps, wall time and
-validation metrics. The default checkpoint is ``last``: with a fixed step budget it needs no
-choice made on the held-out images, which the evaluation reuses (``best`` would). Existing
-weights (a shipped model, by default) are replaced only with ``--force``.
+config, the data and its terms, the training config and overrides, steps, wall time,
+validation metrics and, for a run started from ``model.init_from``, the weights it started
+from (``initialized_from``). The default checkpoint is ``last``: with a fixed step budget it
+needs no choice made on the held-out images, which the evaluation reuses (``best`` would).
+Existing weights (a shipped model, by default) are replaced only with ``--force``.
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """Turn a training run into a shippable model: safetensors weights + JSON model card.
 
 A run directory is what ``scripts/train.py`` writes: Hydra's ``.hydra/config.yaml``,
-``checkpoints/{last,best-*}.ckpt``, TensorBoard event files and, once training ends,
-``summary.json``. Runs that were killed and resumed (``ckpt_path=last``) are fine: the wall
-time is added up over every process's event file, and the card's training config is the one
-the exported checkpoint stores (that of the attempt that wrote it).
+``checkpoints/{last,best-*}.ckpt``, TensorBoard event files, ``init_from.json`` if it started
+from ``model.init_from`` and, once training ends, ``summary.json``. Runs that were killed and
+resumed (``ckpt_path=last``) are fine: the wall time is added up over every process's event
+file, and the card's training config is the one the exported checkpoint stores (that of the
+attempt that wrote it).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from tensorboard.backend.event_processing.event_file_loader import EventFileLoad
 from inpaint.inference.weights import save_generator
 from inpaint.models import UNetGenerator
 from inpaint.training.init_from import generator_config
+from inpaint.training.lineage import read_record
 from inpaint.training.resume_config import CHECKPOINT_KEY
 
 GENERATOR_PREFIX = "generator."
@@ -107,8 +109,9 @@ def export_run(
 
     The card holds the generator config, the run's data / mask / loss / seed config, the
     optimizer, schedule, step budget and command-line overrides, the checkpoint's step, the
-    training wall time, throughput and validation metrics, and `extra_card` (e.g. the data's
-    name and terms).
+    training wall time, throughput and validation metrics, for a run started from
+    ``model.init_from`` the record of the weights it started from (``initialized_from``), and
+    `extra_card` (e.g. the data's name and terms).
     Raises ValueError, before writing anything, if the weights would exceed `max_bytes`.
     """
     run_dir = Path(run_dir)
@@ -134,6 +137,7 @@ def export_run(
     generator.load_state_dict(state)
     summary_path = run_dir / "summary.json"
     summary = json.loads(summary_path.read_text()) if summary_path.is_file() else None
+    lineage = read_record(run_dir)
     card = {
         "generator": config,
         "generator_params": sum(p.numel() for p in generator.parameters()),
@@ -155,6 +159,7 @@ def export_run(
         "validation_metrics": checkpoint_metrics(
             checkpoint, summary, best=checkpoint_path.name.startswith("best-")
         ),
+        **({"initialized_from": lineage} if lineage is not None else {}),
         **(extra_card or {}),
     }
     save_generator(generator, card, weights_path, max_bytes=max_bytes)

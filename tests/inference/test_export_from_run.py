@@ -1,5 +1,6 @@
 """A real (tiny, 1-epoch) training run exported to safetensors + card, and loaded back."""
 
+import hashlib
 import json
 import runpy
 import time
@@ -46,6 +47,7 @@ def test_exported_run_loads_and_predicts_like_its_checkpoint(make_cfg, tmp_path,
     assert card["training"]["loss"]["hole_weight"] == 6.0
     assert card["validation_metrics"] == summary["metrics"]
     assert 0 < card["wall_time_s"] < 600
+    assert "initialized_from" not in card  # trained from scratch
 
     # the checkpoint is read with weights_only=True; its generator predicts like the export
     state = torch.load(run / "checkpoints" / "last.ckpt", map_location="cpu", weights_only=True)
@@ -85,6 +87,49 @@ def test_exported_run_loads_and_predicts_like_its_checkpoint(make_cfg, tmp_path,
     best = export_run(run, tmp_path / "best.safetensors", which="best")
     assert best["checkpoint"]["file"].startswith("best-")
     assert best["validation_metrics"]["val/psnr"] == pytest.approx(summary["metrics"]["val/psnr"])
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _train_and_export(make_cfg, run: Path, weights: Path, *overrides: str) -> dict:
+    """Train a tiny run and export its last checkpoint to `weights` (named "tiny")."""
+    cfg = make_cfg(*overrides, output_dir=run)
+    _save_like_hydra(cfg, run, list(overrides))
+    train(cfg)
+    return export_run(run, weights, which="last", extra_card={"name": "tiny"})
+
+
+def test_the_card_of_a_continued_run_names_its_source_and_theirs(make_cfg, tmp_path):
+    weights = tmp_path / "weights" / "tiny.safetensors"
+    continue_it = f"model.init_from={weights}"
+    scratch = _train_and_export(make_cfg, tmp_path / "scratch", weights)
+    scratch_sha256 = _sha256(weights)
+    assert "initialized_from" not in scratch
+
+    # exported over its source: the lineage describes the source at the start of training
+    continued = _train_and_export(make_cfg, tmp_path / "continued", weights, continue_it)
+    lineage = continued["initialized_from"]
+    assert lineage == json.loads((tmp_path / "continued" / "init_from.json").read_text())
+    assert lineage["sha256"] == scratch_sha256 != _sha256(weights)
+    assert lineage["init_from"] == str(weights) and lineage["strict"] is True
+    assert lineage["tensors_fresh"] == 0
+    assert lineage["source"] == {
+        "name": "tiny",
+        "global_step": scratch["checkpoint"]["global_step"],
+        "max_steps": scratch["training"]["max_steps"],
+        "lr": scratch["training"]["optimizer"]["lr"],
+        "wall_time_s": scratch["wall_time_s"],
+        "validation_metrics": {
+            k: scratch["validation_metrics"][k] for k in ("val/psnr", "val/ssim")
+        },
+    }
+
+    again = _train_and_export(
+        make_cfg, tmp_path / "again", weights, continue_it, "trainer.fast_dev_run=true"
+    )
+    assert again["initialized_from"]["source"]["initialized_from"] == lineage  # the chain
 
 
 def test_export_of_a_missing_run_names_what_is_missing(tmp_path, capsys):
