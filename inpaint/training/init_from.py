@@ -134,6 +134,4 @@ def initialize_generator(generator: UNetGenerator, cfg: DictConfig) -> dict[str,
         f"; fresh: {len(fresh)} ({', '.join(fresh[:4])}, ...)" if fresh else "",
     )
     sha256 = hashlib.sha256(data).hexdigest()
-    return init_record(
-        str(cfg.model.init_from), path, sha256, card, strict, len(matching), len(fresh)
-    )
+    return init_record(str(cfg.model.init_from), sha256, card, strict, len(matching), len(fresh))

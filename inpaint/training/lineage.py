@@ -1,7 +1,8 @@
 """The weights a run starts from: ``<run dir>/init_from.json``.
 
 A run that initialises its generator from ``model.init_from`` records, before it trains, what
-it read: the value given, the weights file and its sha256, strictness, the tensors copied and
+it read: the value given, the sha256 of the weights file (no machine path: the card travels),
+strictness, the tensors copied and
 left fresh, and a summary of the source's model card, with the card's own
 ``initialized_from``. Written at the start, it describes the source at that time, even if
 the source is overwritten later (by exporting this run under the same name). The export
@@ -40,17 +41,16 @@ def source_summary(card: dict[str, Any]) -> dict[str, Any]:
 
 def init_record(
     init_from: str,
-    path: Path,
     sha256: str,
     card: dict[str, Any],
     strict: bool,
     copied: int,
     fresh: int,
 ) -> dict[str, Any]:
-    """The record of a generator initialised from `path` (``model.init_from=<init_from>``)."""
+    """The record of a generator initialised from ``model.init_from=<init_from>``, whose
+    weights file has `sha256`."""
     return {
         "init_from": init_from,
-        "path": str(path.resolve()),
         "sha256": sha256,
         "strict": strict,
         "tensors_copied": copied,

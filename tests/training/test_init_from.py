@@ -112,7 +112,6 @@ def test_a_run_records_the_weights_it_starts_from(make_cfg, tmp_path, tiny_gener
     record = json.loads((run / "init_from.json").read_text())
     assert record == {
         "init_from": str(path),
-        "path": str(path.resolve()),
         "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
         "strict": True,
         "tensors_copied": len(exported.state_dict()),
