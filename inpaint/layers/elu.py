@@ -14,18 +14,31 @@ import torch
 from torch import Tensor, nn
 
 
+def exp_elu(x: Tensor) -> Tensor:
+    """``elu(x)`` as ``max(x, exp(min(x, 0)) - 1)``, without autograd; same shape and layout."""
+    y = x.clamp(max=0).exp_().sub_(1)  # one new tensor: large ones cost page faults on CPU
+    return torch.maximum(x, y, out=y)
+
+
+def elu_backward(grad_y: Tensor, y: Tensor, out: Tensor | None = None) -> Tensor:
+    """``grad_y * d elu / dx`` from the output ``y`` (``1`` where ``y > 0``, else ``y + 1``),
+    written into `out` when given."""
+    if out is None:
+        return torch.ops.aten.elu_backward(grad_y, 1.0, 1, 1, True, y)
+    return torch.ops.aten.elu_backward.grad_input(grad_y, 1.0, 1, 1, True, y, grad_input=out)
+
+
 class _ExpELU(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x: Tensor) -> Tensor:  # type: ignore[override]
-        y = torch.exp(x.clamp(max=0)).sub_(1)
-        torch.maximum(x, y, out=y)
+        y = exp_elu(x)
         ctx.save_for_backward(y)
         return y
 
     @staticmethod
     def backward(ctx, grad_y: Tensor) -> Tensor:  # type: ignore[override]
         (y,) = ctx.saved_tensors
-        return torch.ops.aten.elu_backward(grad_y, 1.0, 1, 1, True, y)
+        return elu_backward(grad_y, y)
 
 
 class ELU(nn.Module):

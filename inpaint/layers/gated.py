@@ -5,7 +5,9 @@ Yu et al., "Free-Form Image Inpainting with Gated Convolution" (ICCV 2019, DeepF
     y = activation(feature) * sigmoid(gate),     [feature, gate] = conv(x)
 
 Feature and gate come from one fused convolution with ``2 * out_channels`` outputs. The
-sigmoid is the submodule ``gate_activation``, so a forward hook on it sees the gate map.
+sigmoid is the submodule ``gate_activation``, so a forward hook on it sees the gate map. With
+the default ELU and ``groups=1``, run eagerly, the product and its gradient are one function
+(`inpaint.layers.elu_gate`), which saves the concatenation of the two halves' gradients.
 """
 
 from __future__ import annotations
@@ -13,10 +15,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import torch
 from torch import Tensor, nn
 
 from .activations import build_activation
 from .base import MaskAgnosticConv
+from .elu import ELU
+from .elu_gate import elu_gate
 
 
 class GatedConv2d(MaskAgnosticConv):
@@ -48,6 +53,16 @@ class GatedConv2d(MaskAgnosticConv):
         self.activation = build_activation(activation)
         self.gate_activation = nn.Sigmoid()
 
+    def _fused_elu_gate(self) -> bool:
+        """Whether `elu_gate` computes the product: ELU and sigmoid, run eagerly. Traced by
+        ``torch.compile`` or an export, the plain ops are left to the compiler, which fuses
+        them into one loop each way (a hand-written backward would keep it from doing so)."""
+        return (
+            isinstance(self.activation, ELU)
+            and isinstance(self.gate_activation, nn.Sigmoid)
+            and not torch.compiler.is_compiling()
+        )
+
     def compute(self, x: Tensor) -> Tensor:
         """``activation(feature) * gate_activation(gate)`` of the fused conv's two halves."""
         both = self.conv(x)
@@ -55,6 +70,8 @@ class GatedConv2d(MaskAgnosticConv):
             # chunk's backward is one cat that keeps the conv's memory format; unbind's (below)
             # stacks into a contiguous tensor that is then copied (~15% slower fwd+bwd)
             feature, gate = both.chunk(2, dim=1)
+            if self._fused_elu_gate():
+                return elu_gate(both, self.gate_activation(gate.detach()))
         else:
             per_group = both.unflatten(1, (self.groups, 2, self.out_channels // self.groups))
             feature, gate = (t.flatten(1, 2) for t in per_group.unbind(2))

@@ -83,3 +83,35 @@ def test_one_activation_table_for_gated_convs_and_generator_units():
     assert torch.allclose(build_activation("leaky_relu")(x), F.leaky_relu(x, 0.2))
     with pytest.raises(ValueError, match="unknown activation 'swish'; known: elu, gelu"):
         UNetGenerator(block={"name": "standard", "activation": "swish"}, widths=[4, 8])
+
+
+@pytest.mark.parametrize("memory_format", [torch.contiguous_format, torch.channels_last])
+def test_gradients_of_the_fused_elu_gate_match_autograd_of_the_formula(memory_format):
+    layer = GatedConv2d(3, 4, 3, padding=1).double().to(memory_format=memory_format)
+    x = torch.randn(2, 3, 6, 6, dtype=torch.float64).contiguous(memory_format=memory_format)
+    x.requires_grad_(True)
+    grad_y = torch.randn(2, 4, 6, 6, dtype=torch.float64)
+    y = layer(x)[0]
+    y.backward(grad_y)
+    w, b = layer.conv.weight.detach().requires_grad_(), layer.conv.bias.detach().requires_grad_()
+    reference_x = x.detach().requires_grad_()
+    both = F.conv2d(reference_x, w, b, padding=1)
+    expected = F.elu(both[:, :4]) * torch.sigmoid(both[:, 4:])
+    expected.backward(grad_y)
+    torch.testing.assert_close(y, expected)
+    torch.testing.assert_close(x.grad, reference_x.grad)
+    torch.testing.assert_close(layer.conv.weight.grad, w.grad)
+    torch.testing.assert_close(layer.conv.bias.grad, b.grad)
+    torch.autograd.gradcheck(lambda t: layer(t)[0], (x.detach().requires_grad_(),))
+
+
+@pytest.mark.slow
+def test_compiled_layer_takes_the_plain_ops_and_agrees_with_the_fused_eager_one():
+    layer = GatedConv2d(3, 4, 3, padding=1)
+    x = torch.randn(2, 3, 8, 8, requires_grad=True)
+    eager = layer(x)[0]
+    (eager_grad,) = torch.autograd.grad(eager.sum(), x)
+    compiled = torch.compile(layer)(x)[0]
+    (compiled_grad,) = torch.autograd.grad(compiled.sum(), x)
+    torch.testing.assert_close(compiled, eager)
+    torch.testing.assert_close(compiled_grad, eager_grad)
