@@ -92,6 +92,7 @@ def test_gradients_of_the_fused_elu_gate_match_autograd_of_the_formula(memory_fo
     x.requires_grad_(True)
     grad_y = torch.randn(2, 4, 6, 6, dtype=torch.float64)
     y = layer(x)[0]
+    assert type(y.grad_fn).__name__ == "_ELUGateBackward"  # the default takes the fused path
     y.backward(grad_y)
     w, b = layer.conv.weight.detach().requires_grad_(), layer.conv.bias.detach().requires_grad_()
     reference_x = x.detach().requires_grad_()
