@@ -2,12 +2,11 @@
 
 A run that initialises its generator from ``model.init_from`` records, before it trains, what
 it read: the value given, the sha256 of the weights file (no machine path: the card travels),
-strictness, the tensors copied and
-left fresh, and a summary of the source's model card, with the card's own
-``initialized_from``. Written at the start, it describes the source at that time, even if
-the source is overwritten later (by exporting this run under the same name). The export
-copies it into the run's model card as ``initialized_from``, so each card names the weights
-it continues, and theirs in turn.
+strictness, the tensors copied and left fresh, and a summary of the source's model card, with
+the card's own ``initialized_from``. Written at the start, it describes the source at that
+time, even if the source is overwritten later (by exporting this run under the same name). The
+export copies it into the run's model card as ``initialized_from``, so each card names the
+weights it continues, and theirs in turn.
 """
 
 from __future__ import annotations
