@@ -21,7 +21,6 @@ from inpaint.benchmark.layer_timing import (
     time_layers,
 )
 from inpaint.benchmark.settings import ConvSettings
-from inpaint.layers import count_flops, count_params
 from inpaint.models.block_spec import BlockSpec
 
 REFERENCE = "standard"
@@ -72,20 +71,19 @@ def _timed_convs(
 ) -> list[dict[str, Any]]:
     layers: dict[str, LayerCases] = {}
     references: dict[str, str] = {}
-    counts: dict[tuple[str, int], tuple[int, int]] = {}
     shape = (s.batch, s.channels, s.size, s.size)
     for stride in s.strides:
         for name, block_cfg in blocks.items():
             torch.manual_seed(seed)
             conv = BlockSpec.parse(block_cfg).conv(s.channels, s.channels, s.kernel_size, stride)
-            conv = conv.to(device, memory_format=torch.channels_last)
             key = f"{name}/{stride}"
             layers[key] = layer_cases(conv, shape, mask, device, sync, compiled)
             references[key] = f"{REFERENCE}/{stride}"
-            counts[name, stride] = (count_params(conv), count_flops(conv, shape, mask.shape))
     timed = time_layers(layers, references, s.timing, device, sync)
-    return [
-        {"variant": name, "stride": stride, "params": params, "flops": flops}
-        | timed[f"{name}/{stride}"]
-        for (name, stride), (params, flops) in counts.items()
-    ]
+    rows = []
+    for stride in s.strides:
+        for name in blocks:
+            cases = layers[key := f"{name}/{stride}"]
+            row = {"variant": name, "stride": stride, "params": cases.params, "flops": cases.flops}
+            rows.append(row | timed[key])
+    return rows

@@ -23,6 +23,7 @@ from torch import Tensor, nn
 from inpaint.benchmark.memory import peak_memory_bytes
 from inpaint.benchmark.settings import TimingSettings
 from inpaint.benchmark.timing import paired_ratio, time_interleaved
+from inpaint.layers import count_flops, count_params
 
 EAGER_MODES = ("forward", "fwd_bwd")
 COMPILED_MODES = ("compiled_forward", "compiled_fwd_bwd")
@@ -51,9 +52,12 @@ def _forward(layer: nn.Module, x: Tensor, mask: Tensor) -> Callable[[], None]:
 @dataclass
 class LayerCases:
     """The timed calls of one layer: mode (``EAGER_MODES``, then ``COMPILED_MODES`` when
-    compiled) -> call, and the seconds its compile took (``None`` when eager only)."""
+    compiled) -> call, its parameter and forward FLOP counts, and the seconds its compile took
+    (``None`` when eager only)."""
 
     calls: dict[str, Callable[[], None]]
+    params: int
+    flops: int
     compile_s: float | None = None
 
 
@@ -66,10 +70,10 @@ def layer_cases(
     compiled: bool = False,
 ) -> LayerCases:
     """Forward and forward+backward of ``layer(x, mask)`` (and under ``torch.compile`` when
-    ``compiled``, compiled by its first calls here).
+    ``compiled``, compiled by its first calls here), with the layer's parameter and FLOP counts.
 
     Args:
-        layer: channels-last, on ``device``; ``forward(x, mask) -> (y, mask_out)``.
+        layer: ``forward(x, mask) -> (y, mask_out)``; moved to ``device``, channels-last.
         input_shape: [N, C, H, W] of ``x``, drawn from the global RNG (then the output
             gradient), channels-last.
         mask: Tensor[N, 1, H, W] on ``device``, 1 = known.
@@ -78,12 +82,17 @@ def layer_cases(
         compiled: also build the compiled calls.
     """
     channels_last = torch.channels_last
+    layer = layer.to(device, memory_format=channels_last)
     x = torch.randn(tuple(input_shape), device=device).contiguous(memory_format=channels_last)
     x.requires_grad_(True)
     with torch.no_grad():
         out_shape = layer(x, mask)[0].shape
     grad = torch.randn(out_shape, device=device).contiguous(memory_format=channels_last)
-    cases = LayerCases({"forward": _forward(layer, x, mask)})
+    cases = LayerCases(
+        {"forward": _forward(layer, x, mask)},
+        params=count_params(layer),
+        flops=count_flops(layer, tuple(input_shape), mask.shape),
+    )
     cases.calls["fwd_bwd"] = _forward_and_backward(layer, x, mask, grad)
     if compiled:
         twin = torch.compile(layer)

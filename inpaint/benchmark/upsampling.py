@@ -25,8 +25,6 @@ from inpaint.benchmark.layer_timing import (
 from inpaint.benchmark.settings import ConvSettings
 from inpaint.layers import (
     available_upsamples,
-    count_flops,
-    count_params,
     create_upsample,
     resize_mask,
 )
@@ -99,27 +97,23 @@ def _timed_upsamplers(
     }
     masks = {REFERENCE: mask, **dict.fromkeys(names, resize_mask(mask, (small, small)))}
     layers: dict[str, LayerCases] = {}
-    counts: dict[str, tuple[int, int]] = {}
     for name, shape in shapes.items():
         torch.manual_seed(seed)
         if name == REFERENCE:
             layer = BlockSpec.parse(reference_block).conv(s.channels, s.channels, s.kernel_size)
         else:
             layer = create_upsample(name, s.channels, s.channels, scale=SCALE)
-        layer = layer.to(device, memory_format=torch.channels_last)
         layers[name] = layer_cases(layer, shape, masks[name], device, sync, compiled)
-        counts[name] = (count_params(layer), count_flops(layer, shape, masks[name].shape))
     timed = time_layers(layers, dict.fromkeys(layers, REFERENCE), s.timing, device, sync)
-    reference_flops = counts[REFERENCE][1]
     return [
         {
             "layer": name,
             "input_size": shapes[name][-1],
             "output_size": s.size,
-            "params": params,
-            "flops": flops,
-            "flop_ratio": flops / reference_flops,
+            "params": cases.params,
+            "flops": cases.flops,
+            "flop_ratio": cases.flops / layers[REFERENCE].flops,
         }
         | timed[name]
-        for name, (params, flops) in counts.items()
+        for name, cases in layers.items()
     ]
