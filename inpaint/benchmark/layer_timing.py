@@ -25,7 +25,6 @@ from inpaint.benchmark.settings import TimingSettings
 from inpaint.benchmark.timing import paired_ratio, time_interleaved
 from inpaint.layers import count_flops, count_params
 
-EAGER_MODES = ("forward", "fwd_bwd")
 COMPILED_MODES = ("compiled_forward", "compiled_fwd_bwd")
 
 
@@ -51,8 +50,8 @@ def _forward(layer: nn.Module, x: Tensor, mask: Tensor) -> Callable[[], None]:
 
 @dataclass
 class LayerCases:
-    """The timed calls of one layer: mode (``EAGER_MODES``, then ``COMPILED_MODES`` when
-    compiled) -> call, its parameter and forward FLOP counts, and the seconds its compile took
+    """The timed calls of one layer: mode (``forward``, ``fwd_bwd``, then ``COMPILED_MODES``
+    when compiled) -> call, its parameter and forward FLOP counts, and the seconds its compile took
     (``None`` when eager only)."""
 
     calls: dict[str, Callable[[], None]]
@@ -89,11 +88,13 @@ def layer_cases(
         out_shape = layer(x, mask)[0].shape
     grad = torch.randn(out_shape, device=device).contiguous(memory_format=channels_last)
     cases = LayerCases(
-        {"forward": _forward(layer, x, mask)},
+        {
+            "forward": _forward(layer, x, mask),
+            "fwd_bwd": _forward_and_backward(layer, x, mask, grad),
+        },
         params=count_params(layer),
         flops=count_flops(layer, tuple(input_shape), mask.shape),
     )
-    cases.calls["fwd_bwd"] = _forward_and_backward(layer, x, mask, grad)
     if compiled:
         twin = torch.compile(layer)
         cases.calls["compiled_forward"] = _forward(twin, x, mask)
