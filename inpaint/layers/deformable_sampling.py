@@ -144,10 +144,8 @@ def _gathered_deform_conv2d(
     x: Tensor, offset: Tensor, weight: Tensor, mask: Tensor | None, geometry: _Geometry
 ) -> Tensor:
     """Deformable conv without bias by gathering channels-last rows; Tensor[N, O, H_out, W_out]."""
-    n, c, h, w, out_channels, c_per_group, kh, kw, h_out, w_out, taps, offset_groups, groups = (
-        geometry[:13]
-    )
-    stride, padding, dilation = geometry.stride, geometry.padding, geometry.dilation
+    (n, c, h, w, out_channels, c_per_group, kh, kw, h_out, w_out, taps, offset_groups, groups,
+     stride, padding, dilation) = geometry  # fmt: skip
     device, dtype = x.device, x.dtype
 
     def undeformed(size_out: int, step: int, pad: int, dil: int, size_k: int) -> Tensor:
@@ -207,10 +205,8 @@ def _grid_sampled_deform_conv2d(
 ) -> Tensor:
     """Deformable conv without bias by ``F.grid_sample``; Tensor[N, O, H_out, W_out]."""
     dtype = x.dtype
-    stride, padding, dilation = geometry.stride, geometry.padding, geometry.dilation
-    n, c, h, w, out_channels, c_per_group, kh, kw, h_out, w_out, taps, offset_groups, groups = (
-        geometry[:13]
-    )
+    (n, c, h, w, out_channels, c_per_group, kh, kw, h_out, w_out, taps, offset_groups, groups,
+     stride, padding, dilation) = geometry  # fmt: skip
 
     def grid_coords(size_out: int, step: int, pad: int, dil: int, size_k: int, side: int):
         """Tensor[size_k, size_out]: grid_sample coordinate of each undeformed (tap, output)."""
