@@ -1,10 +1,10 @@
 """What each section measures and how long it times it: the full run and the ``--quick`` run.
 
-The full run uses the shapes of the issue (one conv: N=8, 64 -> 64 channels, 64x64, k=3, at
-stride 1 and 2; the upsamplers: the same batch and channels, 32x32 to 64x64; the generator:
-256x256, batch 8; inference: 256 and 512, batch 1; masks at 256x256). ``--quick`` keeps every
-section and every row but shrinks shapes and repeats so that it finishes in well under a minute
-on 2 cores (a CI smoke test, not a measurement).
+The full run uses the shapes its targets are stated for (one conv: N=8, 64 -> 64 channels,
+64x64, k=3, at stride 1 and 2; the upsamplers: the same batch and channels, 32x32 to 64x64; the
+generator: 256x256, batch 8; inference: 256 and 512, batch 1; masks at 256x256). ``--quick``
+keeps every section and every row but shrinks shapes and repeats so that it finishes in well
+under a minute on 2 cores (a CI smoke test, not a measurement).
 """
 
 from __future__ import annotations
