@@ -18,7 +18,11 @@ import shlex
 import sys
 from pathlib import Path
 
-from inpaint.data.sample_photos import VAL_PHOTOS
+from inpaint.evaluation.arguments import (
+    add_sample_arguments,
+    check_sample_arguments,
+    describe_images,
+)
 from inpaint.inference.shipped import available_models
 from inpaint.utils import atomic_write
 
@@ -34,25 +38,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    images = parser.add_argument_group("images (default: the held-out embedded sample photos)")
-    images.add_argument("--root", type=Path, help="a folder of images (searched recursively)")
-    images.add_argument(
-        "--val-count",
-        type=int,
-        help="evaluate only the images a training run with data.root=<root> holds out",
-    )
-    images.add_argument("--seed", type=int, default=0, help="the split's seed (data.seed)")
-    images.add_argument("--size", type=int, default=256, help="side of the square images")
-    images.add_argument(
-        "--fit",
-        choices=("resize", "crop"),
-        default="resize",
-        help="resize: shorter side to --size, then centre crop (as training's validation); "
-        "crop: centre crop at full resolution",
-    )
-    masks = parser.add_argument_group("masks")
-    masks.add_argument("--masks-per-bucket", type=int, default=2, help="per image and bucket")
-    masks.add_argument("--mask-seed", type=int, default=0)
+    add_sample_arguments(parser)
     methods = parser.add_argument_group("methods")
     methods.add_argument(
         "--models",
@@ -62,25 +48,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     methods.add_argument("--no-baselines", action="store_true", help="skip OpenCV")
     methods.add_argument("--opencv-radius", type=int, default=3, help="cv2.inpaint's radius")
-    methods.add_argument("--batch-size", type=int, default=8, help="images per network call")
-    methods.add_argument("--device", default="auto", help="auto | cpu | cuda")
     parser.add_argument("--output-dir", type=Path, default=Path("evaluation"))
     args = parser.parse_args(argv)
-    for name in ("size", "masks_per_bucket", "batch_size", "opencv_radius"):
-        if getattr(args, name) < 1:
-            parser.error(f"--{name.replace('_', '-')} must be >= 1, got {getattr(args, name)}")
+    check_sample_arguments(parser, args)
+    if args.opencv_radius < 1:
+        parser.error(f"--opencv-radius must be >= 1, got {args.opencv_radius}")
     return args
-
-
-def describe_images(args: argparse.Namespace, count: int) -> str:
-    if args.root is None:
-        return f"the {count} held-out photos of the embedded samples ({', '.join(VAL_PHOTOS)})"
-    if args.val_count is None:
-        return f"all {count} images under `{args.root}`"
-    return (
-        f"the {count} images held out from `{args.root}` by a training run with "
-        f"`data.root` = that folder, `data.val_count={args.val_count}`, `data.seed={args.seed}`"
-    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -132,8 +105,10 @@ def main(argv: list[str] | None = None) -> None:
         f"{args.masks_per_bucket} fixed free-form masks (DeepFill v2 strokes, seed "
         f"{args.mask_seed}) per image in each hole-ratio bucket, {per_bucket} samples per "
         "bucket. L1, PSNR and SSIM (`inpaint.metrics.per_image_metrics`, as in "
-        "training's validation) are computed on the 8-bit composite (known pixels from the "
-        "image, holes from the method) and averaged over samples; the best per column is in "
+        "training's validation) and fill sharpness (`inpaint.metrics.sharpness`: mean Sobel "
+        "gradient magnitude of the luminance in the hole, 2 px from its edge left out, over "
+        "the photo's) are computed on the 8-bit composite (known pixels from the image, "
+        "holes from the method) and averaged over samples; the best per column is in "
         f"bold. Speed: wall time per image on {device.type} ({torch.get_num_threads()} threads), "
         f"networks in batches of {args.batch_size}."
     )
@@ -153,6 +128,7 @@ def main(argv: list[str] | None = None) -> None:
     for name, metrics in result.metrics.items():
         print(
             f"{name:>16}: PSNR {metrics[ALL]['psnr']:.2f} dB, SSIM {metrics[ALL]['ssim']:.4f}, "
+            f"sharpness {metrics[ALL]['sharpness']:.3f}, "
             f"{result.ms_per_image[name]:.1f} ms/image"
         )
     print(*notes, f"wrote {', '.join(str(out / n) for n in NAMES.values())}", sep="\n")

@@ -2,29 +2,42 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from inpaint.evaluation.runner import ALL, EvaluationResult
 
-# (metric, heading, higher is better, format)
+
+def closest_to_one(values: Iterable[float]) -> float:
+    """The best fill sharpness: as detailed as the photo, neither blurred nor noisier."""
+    return min(values, key=lambda v: abs(v - 1))
+
+
+# (metric, heading, pick of the best value, format)
 TABLES = (
-    ("psnr", "PSNR (dB, higher is better)", True, "{:.2f}"),
-    ("ssim", "SSIM (higher is better)", True, "{:.4f}"),
-    ("l1", "L1 (mean absolute error in [0, 1], lower is better)", False, "{:.4f}"),
+    ("psnr", "PSNR (dB, higher is better)", max, "{:.2f}"),
+    ("ssim", "SSIM (higher is better)", max, "{:.4f}"),
+    ("l1", "L1 (mean absolute error in [0, 1], lower is better)", min, "{:.4f}"),
+    (
+        "sharpness",
+        "Fill sharpness (gradient magnitude in the hole / the photo's; 1 = as detailed as the "
+        "photo, closest to 1 is best)",
+        closest_to_one,
+        "{:.3f}",
+    ),
 )
 REFERENCE = "opencv-telea"
 
 
-def _table(result: EvaluationResult, metric: str, higher: bool, fmt: str) -> list[str]:
+def _table(
+    result: EvaluationResult, metric: str, pick: Callable[[Iterable[float]], float], fmt: str
+) -> list[str]:
     columns = [*result.buckets, ALL]
     lines = [
         "| method | " + " | ".join(columns) + " |",
         "|---|" + "---:|" * len(columns),
     ]
-    best = {
-        column: (max if higher else min)(m[column][metric] for m in result.metrics.values())
-        for column in columns
-    }
+    best = {column: pick(m[column][metric] for m in result.metrics.values()) for column in columns}
     for name, metrics in result.metrics.items():
         cells = []
         for column in columns:
@@ -66,8 +79,8 @@ def markdown_report(
     the difference to OpenCV Telea when it was run, speed and size, the chart and grid images
     (relative paths) and `notes`."""
     lines = ["# Inpainting evaluation", "", description, "", "```", command, "```", ""]
-    for metric, heading, higher, fmt in TABLES:
-        lines += [f"## {heading}", "", *_table(result, metric, higher, fmt), ""]
+    for metric, heading, pick, fmt in TABLES:
+        lines += [f"## {heading}", "", *_table(result, metric, pick, fmt), ""]
     if REFERENCE in result.metrics and len(result.metrics) > 1:
         lines += [
             f"## Against {REFERENCE} (PSNR dB / SSIM; positive = better than Telea)",

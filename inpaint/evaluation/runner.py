@@ -14,15 +14,19 @@ from inpaint.evaluation.masks import bucket_masks
 from inpaint.evaluation.methods import Method
 from inpaint.metrics import HOLE_RATIO_EDGES, bucket_names
 from inpaint.metrics.bucketed import METRIC_NAMES, per_image_metrics
+from inpaint.metrics.sharpness import fill_sharpness
 
 ALL = "all"
+# the metrics of every sample: training's validation metrics and the fill's sharpness
+EVALUATION_METRICS = (*METRIC_NAMES, "sharpness")
 
 
 @dataclass
 class EvaluationResult:
     """Mean metrics per method and bucket, speed, and one example per bucket.
 
-    metrics[method][bucket or "all"][metric]: mean over samples (metric in psnr, ssim, l1);
+    metrics[method][bucket or "all"][metric]: mean over samples (metric in psnr, ssim, l1,
+    sharpness; sharpness over the samples where it is defined);
     counts[bucket]: samples per bucket; ms_per_image[method]: wall time of the method's calls
     divided by the samples; examples[bucket]: {"masked", "target", <method>...} uint8
     [H, W, 3] images of that bucket's first sample.
@@ -53,8 +57,9 @@ def evaluate(
     """Every method on every (image, mask) pair: `masks_per_bucket` fixed free-form masks per
     hole-ratio bucket per image (`bucket_masks`), in batches of `batch_size`.
 
-    Metrics are `inpaint.metrics.per_image_metrics` (as in training's validation) on the 8-bit
-    composite: known pixels from the image, holes from the method. `images` are RGB uint8
+    Metrics are `inpaint.metrics.per_image_metrics` (as in training's validation) and
+    `inpaint.metrics.sharpness.fill_sharpness` on the 8-bit composite: known pixels from the
+    image, holes from the method. `images` are RGB uint8
     [S, S, 3] of one size. Timing excludes one warm-up call per method. `progress` shows a
     progress bar (on stderr).
     """
@@ -85,7 +90,7 @@ def evaluate(
     for method in methods:
         bar.set_description(method.name)
         method(images[0][None], samples[0][2][None])  # warm-up: lazy initialisation, caches
-        values = {metric: [] for metric in METRIC_NAMES}
+        values = {metric: [] for metric in EVALUATION_METRICS}
         seconds = 0.0
         for start in range(0, len(samples), batch_size):
             chunk = samples[start : start + batch_size]
@@ -96,10 +101,11 @@ def evaluate(
             seconds += time.perf_counter() - began
             bar.update(len(chunk))
             composite = np.where(holes[..., None], outputs, targets)
-            for metric, value in per_image_metrics(
-                _to_tensor(composite), _to_tensor(targets)
-            ).items():
+            composite_t, targets_t = _to_tensor(composite), _to_tensor(targets)
+            for metric, value in per_image_metrics(composite_t, targets_t).items():
                 values[metric].extend(value.tolist())
+            holes_t = torch.from_numpy(holes)[:, None]
+            values["sharpness"].extend(fill_sharpness(composite_t, targets_t, holes_t).tolist())
             for offset, output in enumerate(composite):
                 bucket = chunk[offset][1]
                 if example_of.get(bucket) == start + offset:
@@ -108,7 +114,9 @@ def evaluate(
         sample_buckets = np.array([bucket for _, bucket, _ in samples])
         for bucket in [*buckets, ALL]:
             chosen = np.ones(len(samples), bool) if bucket == ALL else sample_buckets == bucket
-            per_method[bucket] = {m: float(np.mean(np.array(v)[chosen])) for m, v in values.items()}
+            per_method[bucket] = {
+                m: float(np.nanmean(np.array(v)[chosen])) for m, v in values.items()
+            }
         result.metrics[method.name] = per_method
         result.ms_per_image[method.name] = 1000 * seconds / len(samples)
         result.params[method.name] = method.params

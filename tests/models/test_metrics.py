@@ -4,8 +4,10 @@ import math
 
 import pytest
 import torch
+import torch.nn.functional as F
 
 from inpaint.metrics import BucketedImageMetrics, bucket_names
+from inpaint.metrics.sharpness import eroded_holes, fill_sharpness, gradient_magnitude
 
 
 def test_bucket_names():
@@ -37,3 +39,48 @@ def test_identical_images_score_perfect_ssim_and_zero_l1():
     metrics.reset()
     metrics.update(image, 1 - image, torch.tensor([0.3, 0.35]))
     assert metrics.compute()["l1"].item() > 0
+
+
+def _photo_and_hole() -> tuple[torch.Tensor, torch.Tensor]:
+    """A textured image [2, 3, 48, 48] and a 20x20 square hole in it."""
+    image = torch.rand(2, 3, 48, 48, generator=torch.Generator().manual_seed(0))
+    holes = torch.zeros(2, 1, 48, 48, dtype=torch.bool)
+    holes[..., 14:34, 14:34] = True
+    return image, holes
+
+
+def test_fill_sharpness_of_the_original_is_one_and_of_a_flat_fill_zero():
+    image, holes = _photo_and_hole()
+    assert torch.allclose(fill_sharpness(image, image, holes), torch.ones(2))
+    flat = torch.where(holes, torch.full_like(image, 0.5), image)
+    # the 2-px seam is left out, so the edge between photo and flat fill does not count
+    assert torch.allclose(fill_sharpness(flat, image, holes), torch.zeros(2))
+
+
+def test_fill_sharpness_of_a_blurred_fill_is_below_one():
+    image, holes = _photo_and_hole()
+    blurred = torch.where(holes, F.avg_pool2d(image, 5, stride=1, padding=2), image)
+    assert (fill_sharpness(blurred, image, holes) < 0.5).all()
+
+
+def test_fill_sharpness_of_a_half_slope_ramp_is_one_half():
+    # grey horizontal ramps: Sobel-x of slope s is (1 + 2 + 1) * 2s = 8s, Sobel-y is 0
+    columns = torch.arange(48.0).view(1, 1, 1, 48)
+    photo = (0.01 * columns).expand(1, 3, 48, 48)
+    fill = (0.005 * columns).expand(1, 3, 48, 48)
+    assert torch.allclose(gradient_magnitude(photo)[..., 1:-1], torch.tensor(0.08))
+    holes = torch.zeros(1, 1, 48, 48, dtype=torch.bool)
+    holes[..., 10:30, 10:30] = True
+    assert eroded_holes(holes).sum() == 16 * 16  # 20x20 less 2 px on every side
+    composite = torch.where(holes, fill, photo)
+    # the eroded hole is 3 px from the photo, beyond the 3x3 Sobel window: exactly 4s / 8s
+    assert fill_sharpness(composite, photo, holes).item() == pytest.approx(0.5, rel=1e-5)
+
+
+def test_fill_sharpness_is_nan_where_undefined():
+    image, holes = _photo_and_hole()
+    thin = torch.zeros_like(holes)
+    thin[..., 10:14, 10:40] = True  # 4 px wide: nothing left after the 2-px erosion
+    assert torch.isnan(fill_sharpness(image, image, thin)).all()
+    flat = torch.full_like(image, 0.3)
+    assert torch.isnan(fill_sharpness(image, flat, holes)).all()
