@@ -9,7 +9,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from inpaint.evaluation.runner import EvaluationResult
 
-# matplotlib's "tab10" colours
+# matplotlib's "tab10" colours, then black and amber for an 11th and 12th line
 PALETTE = (
     (31, 119, 180),
     (255, 127, 14),
@@ -21,6 +21,8 @@ PALETTE = (
     (127, 127, 127),
     (188, 189, 34),
     (23, 190, 207),
+    (0, 0, 0),
+    (230, 170, 0),
 )
 PANEL = (560, 380)
 MARGIN = {"left": 70, "right": 20, "top": 40, "bottom": 60}
@@ -74,17 +76,18 @@ def line_panel(
     return panel
 
 
-def _colours(count: int) -> list[tuple[int, int, int]]:
-    return [PALETTE[i % len(PALETTE)] for i in range(count)]
+def _colours(count: int, first: int = 0) -> list[tuple[int, int, int]]:
+    return [PALETTE[i % len(PALETTE)] for i in range(first, first + count)]
 
 
-def legend(names: Sequence[str], width: int) -> Image.Image:
-    """A row of coloured swatches with the method names."""
+def legend(names: Sequence[str], width: int, first_colour: int = 0) -> Image.Image:
+    """A row of coloured swatches with the method names, the first in colour `first_colour`
+    (a legend in several rows continues the colours of the lines)."""
     font = ImageFont.load_default(size=14)
     image = Image.new("RGB", (width, 36), "white")
     draw = ImageDraw.Draw(image)
     x = 20
-    for colour, name in zip(_colours(len(names)), names, strict=True):
+    for colour, name in zip(_colours(len(names), first_colour), names, strict=True):
         draw.line([(x, 18), (x + 24, 18)], fill=colour, width=3)
         draw.text((x + 30, 18), name, fill="black", font=font, anchor="lm")
         x += 30 + int(draw.textlength(name, font=font)) + 24
