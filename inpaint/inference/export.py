@@ -109,7 +109,8 @@ def export_run(
 
     The card holds the generator config, the run's data / mask / loss / seed config, the
     optimizer, schedule, step budget and command-line overrides, the checkpoint's step, the
-    training wall time, throughput and validation metrics, for a run started from
+    training wall time, throughput and validation metrics, for a run trained with ``ema=on``
+    its decay (``ema``: the weights are the moving average), for a run started from
     ``model.init_from`` the record of the weights it started from (``initialized_from``), and
     `extra_card` (e.g. the data's name and terms).
     Raises ValueError, before writing anything, if the weights would exceed `max_bytes`.
@@ -138,6 +139,10 @@ def export_run(
     summary_path = run_dir / "summary.json"
     summary = json.loads(summary_path.read_text()) if summary_path.is_file() else None
     lineage = read_record(run_dir)
+    # EMAWeightAveraging stores the average as state_dict, the raw weights beside it
+    ema_decay = (
+        OmegaConf.select(cfg, "callbacks.ema.decay") if "averaging_state" in checkpoint else None
+    )
     card = {
         "generator": config,
         "generator_params": sum(p.numel() for p in generator.parameters()),
@@ -160,6 +165,7 @@ def export_run(
             checkpoint, summary, best=checkpoint_path.name.startswith("best-")
         ),
         **({"initialized_from": lineage} if lineage is not None else {}),
+        **({"ema": {"decay": ema_decay}} if ema_decay is not None else {}),
         **(extra_card or {}),
     }
     save_generator(generator, card, weights_path, max_bytes=max_bytes)

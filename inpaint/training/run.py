@@ -89,6 +89,18 @@ def build(
     return module, datamodule
 
 
+def build_callbacks(cfg: DictConfig) -> list[L.Callback]:
+    """The callbacks of ``cfg.callbacks``; a value a constructor refuses is a ConfigError
+    naming the callback."""
+    callbacks = []
+    for name, spec in (cfg.get("callbacks") or {}).items():
+        try:
+            callbacks.append(instantiate(spec))
+        except (InstantiationException, ValueError, TypeError) as error:
+            raise ConfigError(f"callbacks.{name}: {constructor_error(error)}") from error
+    return callbacks
+
+
 def hyperparameters(cfg: DictConfig) -> dict[str, Any]:
     """The resolved config groups that define a run's result."""
     return {
@@ -120,7 +132,7 @@ def train(cfg: DictConfig) -> dict[str, Any]:
     ``<output_dir>/summary.json``) the run's wall time, images/s and final validation metrics.
     A run that starts from ``model.init_from`` first writes ``<output_dir>/init_from.json``."""
     cfg, checkpoint, overrides = resume(cfg)
-    callbacks = [instantiate(c) for c in (cfg.get("callbacks") or {}).values()]
+    callbacks = build_callbacks(cfg)
     callbacks += [
         TensorBoardHparams(hyperparameters(cfg), FINAL_METRICS),
         RunConfigInCheckpoint(cfg, overrides),
@@ -141,6 +153,8 @@ def train(cfg: DictConfig) -> dict[str, Any]:
     with warnings.catch_warnings():
         # Lightning nags about a test-only "pre-optimization state" under manual optimization.
         warnings.filterwarnings("ignore", message=".*pre-optimization state.*")
+        # ema=on: configure_model only compiles in place; there is no sharding to lose
+        warnings.filterwarnings("ignore", message=".*WeightAveraging doesn't support sharding.*")
         trainer.fit(module, datamodule=datamodule, ckpt_path=checkpoint)
     wall_time = time.perf_counter() - start
 
