@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+
+import hashlib
 
 import lightning as L
 import numpy as np
@@ -27,6 +30,36 @@ def split_files(files: list[Path], val_count: int, seed: int) -> tuple[list[Path
     return [f for i, f in enumerate(files) if i not in val], [
         f for i, f in enumerate(files) if i in val
     ]
+
+
+def _content_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def add_training_folders(
+    train_files: list[Path], val_files: list[Path], folders: Sequence[str | Path]
+) -> list[Path]:
+    """`train_files` plus the images of `folders` (recursive), for training only.
+
+    Raises:
+        ValueError: an image of `folders` that is also a validation image (the same file, or
+            the same bytes under another name), which would leak into training.
+    """
+    if not folders:
+        return train_files
+    val_by_hash = {_content_hash(f): f for f in val_files}
+    val_paths = {f.resolve() for f in val_files}
+    extra = []
+    for folder in folders:
+        for file in list_images(folder):
+            same = file if file.resolve() in val_paths else val_by_hash.get(_content_hash(file))
+            if same is not None:
+                raise ValueError(
+                    f"data.extra_train_dirs: {file} is the validation image {same}; the extra "
+                    "folders must not hold the held-out images"
+                )
+            extra.append(file)
+    return train_files + extra
 
 
 class InpaintDataModule(L.LightningDataModule):
@@ -82,6 +115,7 @@ class InpaintDataModule(L.LightningDataModule):
         cache_images: bool | str = "auto",
         seed: int = 0,
         samples_fallback: bool = True,
+        extra_train_dirs: Sequence[str] = (),
     ) -> None:
         super().__init__()
         for name, value in [
@@ -110,6 +144,7 @@ class InpaintDataModule(L.LightningDataModule):
                 "no images given: set data.root=<folder> (split by a seeded shuffle) or "
                 "data.train_dir=<folder> data.val_dir=<folder>"
             )
+        train_files = add_training_folders(train_files, val_files, extra_train_dirs)
         self.train_files, self.val_files = train_files, val_files
         self.image_size, self.batch_size = image_size, batch_size
         self.val_batch_size = val_batch_size or batch_size

@@ -1,5 +1,7 @@
 """Every data/ and mask/ config instantiates the way the README and the experiments use it."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hydra import compose, initialize_config_module
@@ -54,6 +56,58 @@ def test_folder_config_takes_one_folder_and_splits_it(image_folder):
     cfg = _compose("data=folder", f"data.root={image_folder}", "data.val_count=2")
     _, datamodule = _build(cfg)
     assert len(datamodule.train_files) == 4 and len(datamodule.val_files) == 2
+
+
+def _photos(folder: Path, count: int, seed: int) -> Path:
+    folder.mkdir()
+    rng = np.random.default_rng(seed)
+    for i in range(count):
+        pixels = rng.integers(0, 256, size=(40, 48, 3), dtype=np.uint8)
+        Image.fromarray(pixels).save(folder / f"extra_{i}.png")
+    return folder
+
+
+def test_extra_training_folders_add_to_training_only(image_folder, tmp_path):
+    extra_a, extra_b = _photos(tmp_path / "a", 3, 1), _photos(tmp_path / "b", 2, 2)
+    base = _compose("data=folder", f"data.root={image_folder}", "data.val_count=2")
+    _, alone = _build(base)
+    cfg = _compose(
+        "data=folder",
+        f"data.root={image_folder}",
+        "data.val_count=2",
+        f"data.extra_train_dirs=[{extra_a},{extra_b}]",
+    )
+    _, datamodule = _build(cfg)
+    assert datamodule.val_files == alone.val_files
+    assert datamodule.train_files[: len(alone.train_files)] == alone.train_files
+    added = datamodule.train_files[len(alone.train_files) :]
+    assert [p.parent for p in added] == [extra_a] * 3 + [extra_b] * 2
+    assert not set(added) & set(datamodule.val_files)
+    assert datamodule.train_dataset.files == datamodule.train_files
+    assert datamodule.val_dataset.files == alone.val_files
+
+
+def test_an_extra_folder_holding_a_validation_image_is_refused(image_folder, tmp_path):
+    _, alone = _build(_compose("data=folder", f"data.root={image_folder}", "data.val_count=2"))
+    extra = _photos(tmp_path / "extra", 1, 3)
+    copy = extra / "renamed.png"  # the same bytes under another name
+    copy.write_bytes(alone.val_files[0].read_bytes())
+    cfg = _compose(
+        "data=folder",
+        f"data.root={image_folder}",
+        "data.val_count=2",
+        f"data.extra_train_dirs=[{extra}]",
+    )
+    with pytest.raises(Exception, match=f"{copy} is the validation image {alone.val_files[0]}"):
+        _build(cfg)
+    cfg = _compose(
+        "data=folder",
+        f"data.root={image_folder}",
+        "data.val_count=2",
+        f"data.extra_train_dirs=[{image_folder}]",
+    )
+    with pytest.raises(Exception, match="must not hold the held-out images"):
+        _build(cfg)
 
 
 def test_folder_config_without_a_folder_names_both_ways_to_give_one():
