@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from pathlib import Path
-
-import hashlib
 
 import lightning as L
 import numpy as np
 import torch
 from torch.utils.data import DataLoader
 
+from inpaint.data.device_batches import DeviceBatches
 from inpaint.data.folder_dataset import ImageFolderDataset
 from inpaint.data.image_io import list_images
 from inpaint.data.mask_generators import FreeFormMaskGenerator, MaskGenerator
@@ -62,6 +62,10 @@ def add_training_folders(
     return train_files + extra
 
 
+# the key of the placeholder batches of ``device_batches``
+DEVICE_BATCH_KEY = "device_batch"
+
+
 class InpaintDataModule(L.LightningDataModule):
     """Training and validation batches of {image, mask, hole_ratio, index, skipped}
     (see `inpaint.data.folder_dataset`).
@@ -91,6 +95,11 @@ class InpaintDataModule(L.LightningDataModule):
         cache_images: keep decoded images in memory; ``auto`` does so for <= 64 images.
         seed: seeds the split and the validation masks.
         samples_fallback: with no folder given, use the embedded samples (else raise).
+        extra_train_dirs: folders of more training images (see above).
+        device_batches: make the training batches on the training device
+            (`inpaint.data.device_batches`: photos held there as uint8, crops, flips and
+            masks from a bank of ``device_mask_bank`` masks made there), for GPUs that CPU
+            workers cannot keep busy; validation stays the CPU pipeline.
     """
 
     def __init__(
@@ -116,6 +125,8 @@ class InpaintDataModule(L.LightningDataModule):
         seed: int = 0,
         samples_fallback: bool = True,
         extra_train_dirs: Sequence[str] = (),
+        device_batches: bool = False,
+        device_mask_bank: int = 4096,
     ) -> None:
         super().__init__()
         for name, value in [
@@ -159,6 +170,19 @@ class InpaintDataModule(L.LightningDataModule):
         self.cache_images = total <= 64 if cache_images == "auto" else bool(cache_images)
         self.train_dataset = self._dataset(train_files, train=True, length=train_samples_per_epoch)
         self.val_dataset = self._dataset(val_files, train=False, length=val_samples)
+        self.device_batches = (
+            DeviceBatches(
+                train_files,
+                image_size,
+                self.mask_generator,
+                self.crop_scale,
+                mask_bank=device_mask_bank,
+                seed=seed,
+            )
+            if device_batches
+            else None
+        )
+        self._device_generator: torch.Generator | None = None
 
     def _dataset(self, files: list[Path], train: bool, length: int | None) -> ImageFolderDataset:
         return ImageFolderDataset(
@@ -185,7 +209,24 @@ class InpaintDataModule(L.LightningDataModule):
         )
 
     def train_dataloader(self) -> DataLoader:
+        if self.device_batches is not None:
+            # one placeholder per batch; on_after_batch_transfer makes the batch on the device
+            steps = max(1, len(self.train_dataset) // self.batch_size)
+            return DataLoader([{DEVICE_BATCH_KEY: torch.tensor(i)} for i in range(steps)], None)
         return self._loader(self.train_dataset, self.batch_size, shuffle=True)
+
+    def on_after_batch_transfer(self, batch, dataloader_idx: int):
+        if not (isinstance(batch, dict) and DEVICE_BATCH_KEY in batch):
+            return batch
+        device = batch[DEVICE_BATCH_KEY].device
+        if self._device_generator is None:
+            self.device_batches.to(device)
+            # a stream of its own per process: DDP ranks must not draw the same batches
+            rank = self.trainer.global_rank if self.trainer is not None else 0
+            self._device_generator = torch.Generator(device).manual_seed(
+                torch.initial_seed() + 7919 * rank
+            )
+        return self.device_batches.batch(self.batch_size, self._device_generator)
 
     def val_dataloader(self) -> DataLoader:
         return self._loader(self.val_dataset, self.val_batch_size, shuffle=False)
