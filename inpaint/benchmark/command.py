@@ -8,6 +8,7 @@ to JSON::
     python scripts/benchmark.py --quick                  # small shapes, seconds (CI smoke test)
     python scripts/benchmark.py --sections convs masks   # some sections only
     python scripts/benchmark.py --sections upsampling    # the decoder's upsamplers
+    python scripts/benchmark.py --sections data          # samples/s of the training data path
     python scripts/benchmark.py --json out.json --markdown out.md --profile
     python scripts/benchmark.py --sections convs --compile   # eager and torch.compile side by side
 
@@ -33,6 +34,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from inpaint.benchmark.configs import block_names, compose_train_configs, mask_configs
 from inpaint.benchmark.convs import benchmark_convs
+from inpaint.benchmark.data_pipeline import benchmark_data
 from inpaint.benchmark.inference import benchmark_inference, inference_models
 from inpaint.benchmark.inputs import known_masks, random_images
 from inpaint.benchmark.machine import describe_machine, load_average
@@ -188,12 +190,18 @@ def _masks(run: _Run) -> dict[str, Any]:
     return {"settings": asdict(s), "rows": benchmark_masks(mask_configs(), s, run.seed)}
 
 
+def _data(run: _Run) -> dict[str, Any]:
+    s = run.settings.data
+    return {"settings": asdict(s), "rows": benchmark_data(s, run.device, run.sync)}
+
+
 RUNNERS = {
     "convs": _convs,
     "upsampling": _upsampling,
     "training": _training,
     "inference": _inference,
     "masks": _masks,
+    "data": _data,
 }
 SECTIONS = tuple(RUNNERS)
 

@@ -268,12 +268,29 @@ def _masks(section: dict[str, Any]) -> list[str]:
     ]
 
 
+def _data(section: dict[str, Any]) -> list[str]:
+    s = section["settings"]
+    rows = [
+        [r["pipeline"], r["workers"], _num(r["samples_per_s"]), _num(r["ms_per_batch"])]
+        for r in section["rows"]
+    ]
+    return [
+        f"## Training data path ({s['size']}x{s['size']} crops, batches of {s['batch']})",
+        "",
+        "Random resized crops of the embedded photos with the mixture masks; the CPU loader "
+        "timed after its first batch (worker start-up).",
+        "",
+        *_table(["pipeline", "workers", "samples/s", "ms/batch"], rows),
+    ]
+
+
 SECTIONS = {
     "convs": _convs,
     "upsampling": _upsampling,
     "training": _training,
     "inference": _inference,
     "masks": _masks,
+    "data": _data,
 }
 
 

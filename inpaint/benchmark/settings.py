@@ -70,6 +70,19 @@ class MaskSettings:
 
 
 @dataclass(frozen=True)
+class DataSettings:
+    """Training samples per second: ``batches`` batches of ``batch`` crops of ``size`` from
+    the CPU loader with each count of ``workers``, and from device batches (masks drawn from
+    a bank of ``mask_bank``)."""
+
+    size: int
+    batch: int
+    workers: tuple[int, ...]
+    batches: int
+    mask_bank: int
+
+
+@dataclass(frozen=True)
 class BenchmarkSettings:
     """All sections; ``seed`` fixes weights, images and masks."""
 
@@ -77,6 +90,7 @@ class BenchmarkSettings:
     training: TrainingSettings
     inference: InferenceSettings
     masks: MaskSettings
+    data: DataSettings
     seed: int = 0
 
 
@@ -96,6 +110,7 @@ FULL = BenchmarkSettings(
         sizes=(256, 512), timing=TimingSettings(repeats=9, warmup=2, budget_s=30.0)
     ),
     masks=MaskSettings(size=256, timing=TimingSettings(repeats=9, warmup=3, min_sample_s=0.5)),
+    data=DataSettings(size=256, batch=32, workers=(0, 1, 2), batches=12, mask_bank=1024),
 )
 
 QUICK = BenchmarkSettings(
@@ -110,4 +125,5 @@ QUICK = BenchmarkSettings(
     training=TrainingSettings(size=16, batch=1, timing=TimingSettings(repeats=2, min_repeats=1)),
     inference=InferenceSettings(sizes=(32, 64), timing=TimingSettings(repeats=2, min_repeats=1)),
     masks=MaskSettings(size=256, timing=TimingSettings(repeats=2, min_sample_s=0.02)),
+    data=DataSettings(size=64, batch=4, workers=(0, 1), batches=2, mask_bank=8),
 )
