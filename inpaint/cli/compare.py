@@ -43,6 +43,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     add_sample_arguments(parser)
     parser.add_argument("--output-dir", type=Path, help="default: the first folder given")
     parser.add_argument(
+        "--finished-only",
+        action="store_true",
+        help="leave out a sweep's runs that have not finished (else they are an error)",
+    )
+    parser.add_argument(
         "--timing-repeats", type=int, default=7, help="interleaved rounds of the inference timing"
     )
     args = parser.parse_args(argv)
@@ -84,7 +89,7 @@ def main(argv: list[str] | None = None) -> None:
     }
     try:
         device = pick_device(args.device)
-        runs = find_runs(args.folders)
+        runs, unfinished = find_runs(args.folders, args.finished_only)
         check_comparable(runs)
         groups = group_runs(runs)
         files = select_files(args.root, args.val_count, args.seed)
@@ -117,6 +122,8 @@ def main(argv: list[str] | None = None) -> None:
         f"({torch.get_num_threads()} threads), median of {args.timing_repeats} interleaved "
         "rounds; training images/s from the runs' summary.json."
     )
+    if unfinished:
+        description += f" Left out, not finished: {', '.join(p.name for p in unfinished)}."
     charts = [
         ("Held-out PSNR against inference time, one point per configuration", NAMES["pareto"]),
         ("PSNR and fill sharpness per hole-ratio bucket", NAMES["buckets"]),

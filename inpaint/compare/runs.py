@@ -72,9 +72,13 @@ def load_run(path: Path) -> SweepRun:
     )
 
 
-def find_runs(paths: Sequence[Path]) -> list[SweepRun]:
-    """The runs of `paths`, each a run folder or a sweep folder of run folders, in order."""
-    runs = []
+def find_runs(
+    paths: Sequence[Path], finished_only: bool = False
+) -> tuple[list[SweepRun], list[Path]]:
+    """(runs, left out): the runs of `paths`, each a run folder or a sweep folder of run
+    folders, in order; with `finished_only` the runs of a sweep folder that have not finished
+    (no summary.json) are left out, else they are an error."""
+    runs, left_out = [], []
     for path in paths:
         if not path.is_dir():
             raise SweepError(f"{path} is not a folder: expected a sweep or run folder")
@@ -87,8 +91,13 @@ def find_runs(paths: Sequence[Path]) -> list[SweepRun]:
                 f"{path} holds no runs: expected sub-folders with .hydra/config.yaml, as "
                 "`python scripts/train.py -m ...` or inpaint-study writes them"
             )
+        if finished_only:
+            left_out += [p for p in found if not (p / "summary.json").is_file()]
+            found = [p for p in found if (p / "summary.json").is_file()]
         runs += [load_run(p) for p in found]
-    return runs
+    if not runs:
+        raise SweepError(f"no finished runs in {', '.join(map(str, paths))}")
+    return runs, left_out
 
 
 def _value(config: DictConfig, key: str) -> Any:
