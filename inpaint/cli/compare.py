@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> None:
                     metrics = score_run(run, weights, images, settings, str(device))
                     scores[label].append((run.name, run.seed, metrics))
                 generators[label] = load_pretrained(weights, device="cpu").generator
-                rates[label] = [run.summary.get("train_images_per_s") for run in members]
+                rates[label] = [run.train_images_per_s() for run in members]
         costs = measure_costs(generators, rates, args.size, device, args.timing_repeats)
     except (SweepError, FileNotFoundError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
@@ -120,7 +120,8 @@ def main(argv: list[str] | None = None) -> None:
         f"({per_bucket} samples per bucket), as inpaint-evaluate scores them. Inference: "
         f"one forward pass of a batch of one on {device.type} "
         f"({torch.get_num_threads()} threads), median of {args.timing_repeats} interleaved "
-        "rounds; training images/s from the runs' summary.json."
+        "rounds; training images/s: the median of each run's logged per-step rate, averaged "
+        "over seeds."
     )
     if unfinished:
         description += f" Left out, not finished: {', '.join(p.name for p in unfinished)}."

@@ -20,7 +20,7 @@ class Cost:
     """params: the generator's; gflops: forward GFLOPs of one size x size image
     (`count_flops`: 2 per MAC); inference_ms: median ms of one forward pass of a batch of
     one, timed in interleaved rounds with every other configuration; train_images_per_s: the
-    mean over the group's runs of their summaries' images/s (None if none recorded it)."""
+    mean over the group's runs of their training images/s (None if none recorded it)."""
 
     params: int
     gflops: float

@@ -11,12 +11,14 @@ trained with different seeds.
 from __future__ import annotations
 
 import json
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
+from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
 from inpaint.inference.export import command_overrides, find_checkpoint, load_run_config
 
@@ -25,6 +27,7 @@ UNGROUPED_PREFIXES = ("hydra.", "trainer.enable_progress_bar", "ckpt_path")
 SEED_KEY = "seed"
 # what every compared run must share: the images, crops and masks, and the step budget
 SHARED = ("data", "mask", "trainer.max_steps")
+THROUGHPUT_TAG = "train/images_per_sec"
 
 
 class SweepError(ValueError):
@@ -48,6 +51,17 @@ class SweepRun:
     @property
     def seed(self) -> int:
         return int(self.config.seed)
+
+    def train_images_per_s(self) -> float | None:
+        """Median of the per-step ``train/images_per_sec`` the run logged (robust to a pause
+        or a busy machine during some steps), else its summary's mean."""
+        values = []
+        for path in sorted(self.path.glob("events.out.tfevents.*")):
+            accumulator = EventAccumulator(str(path), size_guidance={"scalars": 0})
+            accumulator.Reload()
+            if THROUGHPUT_TAG in accumulator.Tags()["scalars"]:
+                values += [event.value for event in accumulator.Scalars(THROUGHPUT_TAG)]
+        return statistics.median(values) if values else self.summary.get("train_images_per_s")
 
 
 def is_run_dir(path: Path) -> bool:

@@ -87,12 +87,19 @@ def test_costs_come_from_the_models_and_the_summaries(sweep, compared):
         cost = group["cost"]
         summaries = [json.loads((sweep / r / "summary.json").read_text()) for r in group["runs"]]
         assert cost["params"] == summaries[0]["generator_params"]
-        expected_rate = sum(s["train_images_per_s"] for s in summaries) / 2
-        assert cost["train_images_per_s"] == pytest.approx(expected_rate)
+        rates = [_logged_median_rate(sweep / run) for run in group["runs"]]
+        assert cost["train_images_per_s"] == pytest.approx(sum(rates) / 2)
         assert cost["gflops"] > 0 and cost["inference_ms"] > 0
     gflops = {g["label"]: g["cost"]["gflops"] for g in compared["groups"]}
     # a gated conv computes features and gates: about twice the standard conv's work
     assert gflops["model/block=gated"] > 1.5 * gflops["model/block=standard"]
+
+
+def _logged_median_rate(run: Path) -> float:
+    (events,) = run.glob("events.out.tfevents.*")
+    accumulator = EventAccumulator(str(events), size_guidance={"scalars": 0})
+    accumulator.Reload()
+    return statistics.median(e.value for e in accumulator.Scalars("train/images_per_sec"))
 
 
 def test_every_file_is_written(sweep, compared):
@@ -122,6 +129,18 @@ def _error(capsys, argv: list[str]) -> str:
     message = capsys.readouterr().err.strip()
     assert len(message.splitlines()) == 1 and "Traceback" not in message
     return message
+
+
+def test_unfinished_runs_are_an_error_or_left_out(sweep, tmp_path, capsys):
+    copy = tmp_path / "sweep"
+    for run in ("0_standard-transposed", "2_gated-transposed"):
+        shutil.copytree(sweep / run, copy / run)
+    (copy / "2_gated-transposed" / "summary.json").unlink()
+    assert "has not finished" in _error(capsys, [str(copy)])
+    main([str(copy), "--finished-only", *COMPARE_ARGS])
+    (group,) = json.loads((copy / NAMES["json"]).read_text())["groups"]
+    assert group["runs"] == ["0_standard-transposed"]
+    assert "Left out, not finished: 2_gated-transposed" in (copy / NAMES["markdown"]).read_text()
 
 
 def test_a_folder_without_runs_is_a_one_line_error(tmp_path, capsys):
