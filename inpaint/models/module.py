@@ -275,7 +275,7 @@ class InpaintModule(L.LightningModule):
         total, _, prediction, _ = self.generator_loss(image, mask)
         output = composite(prediction, image, mask)
         self.log("val/loss", total, batch_size=image.shape[0], sync_dist=True)
-        self.val_metrics.update(output, image, batch["hole_ratio"])
+        self.val_metrics.update(output, image, batch["hole_ratio"], holes=mask < 0.5)
         if batch_idx == 0:
             keep = slice(0, self.num_logged_images)
             self._logged_batch = {

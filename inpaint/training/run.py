@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 
 # config groups logged as hyperparameters (TensorBoard's HPARAMS tab lines runs up by these)
 HPARAM_GROUPS = ("model", "data", "mask", "loss", "seed")
-FINAL_METRICS = ("val/psnr", "val/ssim", "val/l1")
+FINAL_METRICS = ("val/psnr", "val/ssim", "val/l1", "val/sharpness")
 
 
 def build_module(cfg: DictConfig) -> InpaintModule:

@@ -84,3 +84,28 @@ def test_fill_sharpness_is_nan_where_undefined():
     assert torch.isnan(fill_sharpness(image, image, thin)).all()
     flat = torch.full_like(image, 0.3)
     assert torch.isnan(fill_sharpness(image, flat, holes)).all()
+
+
+def test_bucketed_metrics_average_the_fill_sharpness_where_it_is_defined():
+    image, holes = _photo_and_hole()
+    flat = torch.where(holes, torch.full_like(image, 0.5), image)
+    thin = torch.zeros_like(holes)
+    thin[..., 10:14, 10:40] = True  # no pixel left after the erosion: undefined, left out
+    metrics = BucketedImageMetrics()
+    # a contrast of 0.9 in the first and last sample keeps their PSNR finite
+    outputs = torch.cat([0.9 * image[:1], flat[1:], 0.9 * image[:1]])
+    targets = torch.cat([image, image[:1]])
+    masks = torch.cat([holes, thin[:1]])
+    metrics.update(outputs, targets, torch.tensor([0.15, 0.15, 0.35]), holes=masks)
+    results = metrics.compute()
+    # the photo at 0.9 contrast has 0.9 of its detail, the flat fill none
+    assert results["sharpness"].item() == pytest.approx(0.45)
+    assert results["sharpness/0.1-0.2"].item() == pytest.approx(0.45)
+    assert "sharpness/0.3-0.4" not in results
+    assert results["psnr/0.3-0.4"].item() > 0
+
+
+def test_without_holes_no_sharpness_is_reported():
+    metrics = BucketedImageMetrics()
+    metrics.update(torch.rand(2, 3, 8, 8), torch.rand(2, 3, 8, 8), torch.tensor([0.15, 0.25]))
+    assert not any(key.startswith("sharpness") for key in metrics.compute())
