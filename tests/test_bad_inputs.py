@@ -5,6 +5,9 @@ its documented fallback, and nothing already written is damaged."""
 from __future__ import annotations
 
 import re
+import struct
+import warnings
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,6 +19,7 @@ from PIL import Image
 from inpaint.cli import evaluate as evaluate_cli
 from inpaint.cli import predict as predict_cli
 from inpaint.data import file_array_from_holes
+from inpaint.data.image_io import ImageTooLargeError, open_image
 from inpaint.inference import load_pretrained, save_generator
 from inpaint.models import UNetGenerator
 
@@ -34,6 +38,23 @@ def _mask(path: Path, size=(W, H)) -> Path:
     holes = np.zeros((size[1], size[0]), dtype=bool)
     holes[4:10, 6:14] = True
     Image.fromarray(file_array_from_holes(holes)).save(path)
+    return path
+
+
+def _huge_png(path: Path, width: int = 30_000, height: int = 20_000) -> Path:
+    """A valid 1-bit grey PNG of width x height, all black: 600 megapixels in about 60 KB."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    row = b"\x00" * (1 + (width + 7) // 8)  # filter byte, then the packed bits
+    compressor = zlib.compressobj(9)
+    data = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+    )
     return path
 
 
@@ -57,7 +78,9 @@ def files(tmp_path) -> dict[str, Path]:
     Image.new("L", (W, H // 2), 255).save(wide_mask)
     existing = tmp_path / "out" / "existing.png"
     _photo(existing)
+    huge = _huge_png(tmp_path / "huge.png")
     return {
+        "huge": huge,
         "model": model,
         "random_weights": random_weights,
         "photo": photo,
@@ -82,6 +105,15 @@ def _one(image: str, mask: str = "mask", model: str = "model", out: str | None =
         ]
 
     return argv
+
+
+def _folder_with_a_huge_image(f):
+    folder = f["tmp"] / "huge_folder"
+    folder.mkdir()
+    (folder / "huge.png").write_bytes(f["huge"].read_bytes())
+    (folder / "huge_mask.png").write_bytes(f["huge"].read_bytes())
+    out = f["tmp"] / "o"
+    return ["--input-dir", str(folder), "--output-dir", str(out), "--model", str(f["model"])]
 
 
 def _folder_with_unmatched_names(f):
@@ -134,6 +166,24 @@ PREDICT_CASES: list[tuple[str, Callable, Callable]] = [
         "a corrupt image among good ones",
         _folder_with_a_corrupt_image,
         lambda f: f"1 image(s) skipped:\n  cannot read image {f['tmp'] / 'mixed' / 'bad.png'}",
+    ),
+    (
+        "image past the pixel limit (600 MP, above Pillow's bomb limit)",
+        _one("huge"),
+        lambda f: (
+            f"image {f['huge']} has 30000x20000 = 600 megapixels, more than the limit "
+            "of 300 (inpainting it takes about 31 GiB); raise the limit with --max-pixels"
+        ),
+    ),
+    (
+        "image past a lower --max-pixels",
+        lambda f: _one("photo")(f) + ["--max-pixels", "100"],
+        lambda f: f"image {f['photo']} has 24x20 = 0 megapixels, more than the limit of 0",
+    ),
+    (
+        "a folder with an image past the pixel limit",
+        _folder_with_a_huge_image,
+        lambda f: "1 image(s) skipped:\n  image ",
     ),
     (
         "unknown device",
@@ -326,3 +376,39 @@ def test_export_refuses_to_replace_a_shipped_model_without_force(make_cfg, tmp_p
     assert exit_info.value.code == 2
     assert f"{SHIPPED_DIR / 'standard.safetensors'} exists (a shipped model); pass --force" in err
     assert (SHIPPED_DIR / "standard.safetensors").read_bytes() == before
+
+
+def test_an_image_above_pillows_limit_is_read_when_max_pixels_allows(files, monkeypatch):
+    # Pillow warns above MAX_IMAGE_PIXELS and refuses above twice it; lower it to 100 pixels
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 100)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no DecompressionBombWarning either
+        image = open_image(files["photo"], max_pixels=W * H)
+    assert image.size == (W, H)
+    assert Image.MAX_IMAGE_PIXELS == 100  # Pillow's limit is back for everyone else
+    with pytest.raises(ImageTooLargeError, match="more than the limit"):
+        open_image(files["photo"], max_pixels=W * H - 1)
+
+
+def test_the_api_refuses_an_image_past_max_pixels_before_converting_it(files, monkeypatch):
+    model = load_pretrained(files["model"], device="cpu")
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", None)  # a caller who lifted Pillow's limit
+    huge = Image.open(files["huge"])  # lazily: only the header is read
+    with pytest.raises(ValueError, match="30000x20000 = 600 megapixels, more than max_pixels"):
+        model.inpaint(huge, np.zeros((20_000, 30_000), dtype=bool))
+    with pytest.raises(ValueError, match="24x20 = 0 megapixels, more than max_pixels"):
+        model.inpaint(_pixels(), np.zeros((H, W), dtype=bool), max_pixels=100)
+    result = model.inpaint(_pixels(), np.zeros((H, W), dtype=bool), max_pixels=W * H)
+    assert result.shape == (H, W, 3)
+
+
+def test_training_skips_an_image_past_the_pixel_limit(files, tmp_path):
+    from inpaint.data.folder_dataset import ImageFolderDataset
+    from inpaint.data.mask_generators import FreeFormMaskGenerator
+
+    folder = tmp_path / "training"
+    _photo(folder / "good.png")
+    (folder / "huge.png").write_bytes(files["huge"].read_bytes())
+    dataset = ImageFolderDataset(folder, 16, FreeFormMaskGenerator(), train=True, length=2)
+    skipped = [int(dataset[i]["skipped"]) for i in range(2)]
+    assert sorted(skipped) == [-1, 1]  # the huge one (index 1) replaced by the good one

@@ -38,7 +38,14 @@ from typing import TYPE_CHECKING
 from PIL import Image
 
 from inpaint.data.conventions import check_mask_aspect
-from inpaint.data.image_io import IMAGE_EXTENSIONS, ImageReadError, open_image
+from inpaint.data.image_io import (
+    DEFAULT_MAX_PIXELS,
+    IMAGE_EXTENSIONS,
+    MEMORY_PER_PIXEL,
+    ImageReadError,
+    open_image,
+    opened,
+)
 from inpaint.inference.onnx_extra import OnnxExtraMissingError
 from inpaint.inference.options import ALPHA_RULES, BACKENDS, STRATEGIES, WORKING_SIZE
 from inpaint.inference.shipped import available_models, default_model
@@ -104,23 +111,22 @@ def save_image(image: Image.Image, path: Path) -> None:
         image.save(file, format=file_format)
 
 
-def image_size(path: Path) -> tuple[int, int]:
-    """(width, height) from the file's header, without decoding the pixels."""
-    if not path.is_file():
-        raise FileNotFoundError(f"image file not found: {path}")
-    try:
-        with Image.open(path) as image:
-            return image.size
-    except (OSError, SyntaxError, ValueError) as error:
-        raise ImageReadError(f"cannot read image {path}: {error}") from error
+def image_size(path: Path, max_pixels: int | None) -> tuple[int, int]:
+    """(width, height) from the file's header, without decoding the pixels; ImageReadError
+    for an unreadable header or more than `max_pixels` pixels."""
+    with opened(path, max_pixels) as image:
+        return image.size
 
 
-def batches(jobs: list[Job], batch_size: int, failed: list[str]) -> Iterator[list[Job]]:
-    """Jobs grouped by image size, in chunks of `batch_size`; unreadable images go to `failed`."""
+def batches(
+    jobs: list[Job], batch_size: int, max_pixels: int | None, failed: list[str]
+) -> Iterator[list[Job]]:
+    """Jobs grouped by image size, in chunks of `batch_size`; unreadable images and images of
+    more than `max_pixels` go to `failed`."""
     by_size: dict[tuple[int, int], list[Job]] = {}
     for job in jobs:
         try:
-            by_size.setdefault(image_size(job.image), []).append(job)
+            by_size.setdefault(image_size(job.image, max_pixels), []).append(job)
         except (FileNotFoundError, ImageReadError) as error:
             failed.append(str(error))
     for group in by_size.values():
@@ -128,9 +134,10 @@ def batches(jobs: list[Job], batch_size: int, failed: list[str]) -> Iterator[lis
             yield group[start : start + batch_size]
 
 
-def open_pair(job: Job) -> tuple[Job, Image.Image, Image.Image]:
-    """The job's image and mask, read upright; a mask that does not fit is an error naming it."""
-    image, mask = open_image(job.image), open_image(job.mask)
+def open_pair(job: Job, max_pixels: int | None) -> tuple[Job, Image.Image, Image.Image]:
+    """The job's image and mask, read upright; a mask that does not fit, or either of more
+    than `max_pixels` pixels, is an error naming it."""
+    image, mask = open_image(job.image, max_pixels), open_image(job.mask, max_pixels)
     check_mask_aspect(mask.size, image.size, what=f"mask {job.mask}")
     return job, image, mask
 
@@ -142,7 +149,7 @@ def run_batch(
     loaded = []
     for job in jobs:
         try:
-            loaded.append(open_pair(job))
+            loaded.append(open_pair(job, args.max_pixels))
         except (FileNotFoundError, ValueError) as error:  # ImageReadError is a ValueError
             failed.append(str(error))
     if not loaded:
@@ -153,6 +160,7 @@ def run_batch(
         max_size=args.max_size,
         strategy=args.strategy,
         alpha=args.alpha,
+        max_pixels=None,  # checked when the files were opened
     )
     for (job, _, _), result in zip(loaded, results, strict=True):
         save_image(result, job.out)
@@ -211,6 +219,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--overwrite", action="store_true", help="allow an output to replace one of the inputs"
     )
+    parser.add_argument(
+        "--max-pixels",
+        type=int,
+        default=DEFAULT_MAX_PIXELS,
+        help=f"refuse larger images (default {DEFAULT_MAX_PIXELS:,}: about "
+        f"{DEFAULT_MAX_PIXELS * MEMORY_PER_PIXEL / 2**30:.0f} GiB of memory to inpaint in crops)",
+    )
     args = parser.parse_args(argv)
     one = [args.image, args.mask, args.out]
     many = [args.input_dir, args.output_dir]
@@ -222,6 +237,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error(f"--max-size must be >= 8, got {args.max_size}")
     if args.batch_size < 1:
         parser.error(f"--batch-size must be >= 1, got {args.batch_size}")
+    if args.max_pixels < 1:
+        parser.error(f"--max-pixels must be >= 1, got {args.max_pixels}")
     return args
 
 
@@ -244,16 +261,21 @@ def main(argv: list[str] | None = None) -> None:
         from inpaint.inference.inpainter import load_pretrained
 
         if args.image:
-            _, image, mask = open_pair(jobs[0])
+            _, image, mask = open_pair(jobs[0], args.max_pixels)
             model = load_pretrained(args.model, device=args.device, backend=args.backend)
             result = model.inpaint(
-                image, mask, max_size=args.max_size, strategy=args.strategy, alpha=args.alpha
+                image,
+                mask,
+                max_size=args.max_size,
+                strategy=args.strategy,
+                alpha=args.alpha,
+                max_pixels=None,  # checked when the files were opened
             )
             save_image(result, args.out)
         else:
             model = load_pretrained(args.model, device=args.device, backend=args.backend)
             with tqdm(total=len(jobs), unit="image") as progress:
-                for batch in batches(jobs, args.batch_size, failed):
+                for batch in batches(jobs, args.batch_size, args.max_pixels, failed):
                     run_batch(model, batch, args, failed)
                     progress.update(len(batch))
     except (FileNotFoundError, ValueError, OnnxExtraMissingError) as error:

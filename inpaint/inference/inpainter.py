@@ -33,10 +33,12 @@ import torch.nn.functional as F
 from PIL import Image
 from torch import Tensor, nn
 
+from inpaint.data.image_io import DEFAULT_MAX_PIXELS
 from inpaint.inference.hole_crops import Box, hole_boxes
 from inpaint.inference.inputs import (
     PreparedImage,
     apply_alpha_rule,
+    check_pixel_count,
     fit_mask,
     known_mask,
     prepare_image,
@@ -152,10 +154,12 @@ class Inpainter:
         max_size: int | None = None,
         strategy: str = "auto",
         alpha: str = "keep",
+        max_pixels: int | None = DEFAULT_MAX_PIXELS,
     ) -> Any:
         """Fill the holes of one image; see the module doc for the strategies and
-        `inpaint.inference.inputs` for the accepted types, mask conventions and alpha rules."""
-        return self.inpaint_batch([image], [mask], max_size, strategy, alpha)[0]
+        `inpaint.inference.inputs` for the accepted types, mask conventions and alpha rules.
+        An image of more than `max_pixels` pixels (None: any) is a ValueError."""
+        return self.inpaint_batch([image], [mask], max_size, strategy, alpha, max_pixels)[0]
 
     def inpaint_batch(
         self,
@@ -164,6 +168,7 @@ class Inpainter:
         max_size: int | None = None,
         strategy: str = "auto",
         alpha: str = "keep",
+        max_pixels: int | None = DEFAULT_MAX_PIXELS,
     ) -> list[Any]:
         """Fill the holes of several images: those of one size inpainted whole go through the
         network as one batch; images whose mask has no hole are returned unchanged without
@@ -174,6 +179,8 @@ class Inpainter:
             raise ValueError(f"strategy must be one of {STRATEGIES}, got {strategy!r}")
         if max_size is not None and max_size < 1:
             raise ValueError(f"max_size must be a positive number of pixels, got {max_size}")
+        for image in images:
+            check_pixel_count(image, max_pixels)
         prepared = [prepare_image(image) for image in images]
         knowns = []
         for item, mask in zip(prepared, masks, strict=True):

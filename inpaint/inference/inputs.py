@@ -29,7 +29,7 @@ from PIL import Image
 from torch import Tensor
 
 from inpaint.data.conventions import check_mask_aspect, holes_from_file_array
-from inpaint.data.image_io import to_rgb, uint16_to_uint8
+from inpaint.data.image_io import MEMORY_PER_PIXEL, to_rgb, uint16_to_uint8
 from inpaint.inference.hole_crops import Box
 from inpaint.inference.options import ALPHA_RULES
 
@@ -124,6 +124,25 @@ def split_alpha(image: Image.Image | np.ndarray) -> tuple[np.ndarray, np.ndarray
         alpha = np.array(image.convert("RGBA").getchannel("A")) if has_alpha else None
         return np.array(to_rgb(image)), alpha  # np.array: a writable copy
     raise TypeError(f"image must be a PIL image, numpy array or tensor, got {type(image).__name__}")
+
+
+def check_pixel_count(image: Any, max_pixels: int | None) -> None:
+    """ValueError when `image` (PIL image, array [H, W, ...] or tensor [..., H, W]) has more
+    than `max_pixels` pixels (None: no limit), before any of it is converted."""
+    if max_pixels is None:
+        return
+    if isinstance(image, Image.Image):
+        width, height = image.size
+    elif isinstance(image, Tensor):
+        height, width = image.shape[-2:]
+    else:
+        height, width = np.shape(image)[:2]
+    if width * height > max_pixels:
+        raise ValueError(
+            f"the image has {width}x{height} = {width * height / 1e6:,.0f} megapixels, more than "
+            f"max_pixels = {max_pixels / 1e6:,.0f} million (about {MEMORY_PER_PIXEL} bytes per "
+            "pixel to inpaint in crops); pass a larger max_pixels if the machine has the memory"
+        )
 
 
 def prepare_image(image: Any) -> PreparedImage:
