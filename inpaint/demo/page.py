@@ -15,9 +15,11 @@ hole). The result keeps every unpainted pixel and has the photo's full size: dow
 PNG from its corner. Photos over 768 px are inpainted in crops around the painted parts."""
 
 
-def build_page(models: ModelCache, default_model: str) -> gr.Blocks:
+def build_page(models: ModelCache, default_model: str, max_queue: int = 8) -> gr.Blocks:
     """The page for `models`; its button is also the API endpoint ``/inpaint`` (photo editor
-    value, mask file, model name -> result, mask used)."""
+    value, mask file, model name -> result, mask used). One request is inpainted at a time
+    (each may need most of the memory) and at most `max_queue` wait; more are refused with
+    Gradio's "queue is full, try again" message."""
 
     def run(editor, mask_file, model_name):
         try:
@@ -65,4 +67,5 @@ def build_page(models: ModelCache, default_model: str) -> gr.Blocks:
         button.click(
             run, inputs=[editor, mask_file, model], outputs=[result, used_mask], api_name="inpaint"
         )
+    page.queue(max_size=max_queue, default_concurrency_limit=1)
     return page

@@ -128,3 +128,97 @@ def test_command_line_names_models_and_rejects_bad_arguments(tmp_path, capsys):
         with pytest.raises(SystemExit):
             parse_args(argv)
         assert message in capsys.readouterr().err
+
+
+def test_a_page_served_beyond_loopback_needs_a_login_or_no_auth(tmp_path, capsys):
+    from inpaint.cli.demo import launch_options, parse_args
+
+    for host in ("127.0.0.1", "127.0.0.2", "::1", "localhost"):
+        assert launch_options(parse_args(["--host", host]))["auth"] is None
+    with pytest.raises(SystemExit) as exit_info:
+        parse_args(["--host", "0.0.0.0"])
+    message = capsys.readouterr().err.strip().splitlines()[-1]
+    assert exit_info.value.code == 2
+    assert "--host 0.0.0.0 serves the page to every machine" in message
+    assert "--auth USER:PASSWORD" in message and "--no-auth" in message
+    assert launch_options(parse_args(["--host", "0.0.0.0", "--no-auth"]))["auth"] is None
+    logins = tmp_path / "logins.txt"
+    logins.write_text("ana:s3cret\n\nben:pa:ss\n")
+    options = launch_options(
+        parse_args(["--host", "0.0.0.0", "--auth", "eve:x", "--auth-file", str(logins)])
+    )
+    assert options["auth"] == [("eve", "x"), ("ana", "s3cret"), ("ben", "pa:ss")]
+    assert options["server_name"] == "0.0.0.0" and options["share"] is False
+
+
+def test_bad_logins_and_limits_are_one_line_errors(tmp_path, capsys):
+    from inpaint.cli.demo import launch_options, parse_args
+
+    logins = tmp_path / "logins.txt"
+    logins.write_text("ana:s3cret\nnocolon\n")
+    for argv, message in (
+        (["--auth", "ana"], "--auth: expected USER:PASSWORD"),
+        (["--auth", ":pw"], "--auth: expected USER:PASSWORD"),
+        (["--auth-file", str(logins)], f"--auth-file {logins} line 2: expected USER:PASSWORD"),
+        (["--auth-file", str(tmp_path / "none.txt")], "cannot read it"),
+        (["--auth", "a:b", "--no-auth"], "--no-auth contradicts --auth"),
+        (["--max-upload-mb", "0"], "--max-upload-mb must be > 0"),
+        (["--max-queue", "0"], "--max-queue >= 1"),
+    ):
+        with pytest.raises(SystemExit):
+            parse_args(argv)
+        err = capsys.readouterr().err
+        assert message in err and "s3cret" not in err
+    assert launch_options(parse_args(["--max-upload-mb", "12.5"]))["max_file_size"] == "12.5mb"
+
+
+def test_a_full_queue_turns_requests_away_while_the_others_complete(
+    tiny_models, photo, tmp_path, monkeypatch
+):
+    import resource
+    import socket
+    import time
+
+    from gradio_client import Client, handle_file
+
+    from inpaint.demo import page as page_module
+
+    real = page_module.inpaint_request
+
+    def slow(*args):
+        time.sleep(1.0)  # a large photo: long enough for the other requests to arrive
+        return real(*args)
+
+    monkeypatch.setattr(page_module, "inpaint_request", slow)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    page = page_module.build_page(tiny_models, "tiny", max_queue=2)
+    page.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    try:
+        path, _ = photo
+        _layer().save(tmp_path / "stroke.png")
+        editor = {
+            "background": handle_file(str(path)),
+            "layers": [handle_file(str(tmp_path / "stroke.png"))],
+            "composite": None,
+        }
+        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+        jobs = []
+        for _ in range(6):
+            jobs.append(client.submit(editor, None, "tiny", api_name="/inpaint"))
+            time.sleep(0.1)  # in order: the first runs, two wait, the rest find the queue full
+        outcomes = []
+        for job in jobs:
+            try:
+                job.result(timeout=60)
+                outcomes.append("done")
+            except Exception as error:  # the client raises its QueueError for a full queue
+                outcomes.append(str(error))
+    finally:
+        page.close()
+    assert outcomes.count("done") >= 3, outcomes
+    busy = [o for o in outcomes if o != "done"]
+    assert busy and all("Queue is full" in o and "try again" in o for o in busy), outcomes
+    # the test's note: peak memory of this process (server and client), not asserted
+    print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
