@@ -21,6 +21,7 @@ from pathlib import Path
 from inpaint.inference.export import export_run, load_run_config
 from inpaint.models.block_spec import BlockSpec
 from inpaint.training.init_from import generator_config
+from inpaint.utils import DiskFullError
 
 SHIPPED_DIR = Path(__file__).resolve().parents[1] / "inpaint" / "weights"
 BSDS_DATA = (
@@ -68,7 +69,7 @@ def main(argv: list[str] | None = None) -> None:
             extra_card={"name": name, "data": args.data, "data_terms": args.data_terms},
             max_bytes=int(args.max_mb * 2**20),
         )
-    except (FileNotFoundError, ValueError) as error:
+    except (FileNotFoundError, ValueError, DiskFullError) as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
     psnr = card["validation_metrics"].get("val/psnr")

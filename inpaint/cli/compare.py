@@ -64,6 +64,7 @@ def main(argv: list[str] | None = None) -> None:
     import torch
     from tqdm import tqdm
 
+    from inpaint.cli.errors import exit_on
     from inpaint.compare.charts import bucket_chart, pareto_chart
     from inpaint.compare.cost import measure_costs
     from inpaint.compare.evaluation import export_final_weights, score_run
@@ -74,7 +75,7 @@ def main(argv: list[str] | None = None) -> None:
     from inpaint.evaluation.images import load_square, select_files
     from inpaint.inference import load_pretrained
     from inpaint.inference.inpainter import pick_device
-    from inpaint.utils import atomic_write
+    from inpaint.utils import DiskFullError, atomic_write
 
     out = args.output_dir or args.folders[0]
     settings = {
@@ -105,7 +106,7 @@ def main(argv: list[str] | None = None) -> None:
                 generators[label] = load_pretrained(weights, device="cpu").generator
                 rates[label] = [run.train_images_per_s() for run in members]
         costs = measure_costs(generators, rates, args.size, device, args.timing_repeats)
-    except (SweepError, FileNotFoundError, ValueError) as error:
+    except (SweepError, FileNotFoundError, ValueError, DiskFullError) as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
 
@@ -130,18 +131,19 @@ def main(argv: list[str] | None = None) -> None:
         ("PSNR and fill sharpness per hole-ratio bucket", NAMES["buckets"]),
     ]
     report = markdown_report(results, description, command, args.size, charts)
-    out.mkdir(parents=True, exist_ok=True)
-    for key, image in (
-        ("pareto", pareto_chart(results, args.size)),
-        ("buckets", bucket_chart(results)),
-    ):
-        with atomic_write(out / NAMES[key], "wb") as file:
-            image.save(file, format="PNG")
-    with atomic_write(out / NAMES["markdown"], "w") as file:
-        file.write(report)
     settings |= {"files": [str(f) for f in files], "command": command, "device": device.type}
-    with atomic_write(out / NAMES["json"], "w") as file:
-        json.dump(json_report(results, settings), file, indent=2)
+    with exit_on(DiskFullError):
+        out.mkdir(parents=True, exist_ok=True)
+        for key, image in (
+            ("pareto", pareto_chart(results, args.size)),
+            ("buckets", bucket_chart(results)),
+        ):
+            with atomic_write(out / NAMES[key], "wb") as file:
+                image.save(file, format="PNG")
+        with atomic_write(out / NAMES["markdown"], "w") as file:
+            file.write(report)
+        with atomic_write(out / NAMES["json"], "w") as file:
+            json.dump(json_report(results, settings), file, indent=2)
     board = write_tensorboard_text(out, report)
     for group in results:
         psnr = group.metrics["all"]["psnr"]

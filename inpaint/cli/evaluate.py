@@ -18,13 +18,14 @@ import shlex
 import sys
 from pathlib import Path
 
+from inpaint.cli.errors import exit_on
 from inpaint.evaluation.arguments import (
     add_sample_arguments,
     check_sample_arguments,
     describe_images,
 )
 from inpaint.inference.shipped import available_models
-from inpaint.utils import atomic_write
+from inpaint.utils import DiskFullError, atomic_write
 
 NAMES = {
     "markdown": "results.md",
@@ -114,17 +115,18 @@ def main(argv: list[str] | None = None) -> None:
     )
     command = shlex.join(["inpaint-evaluate", *argv])
     out = args.output_dir
-    out.mkdir(parents=True, exist_ok=True)
-    for key, image in (("chart", metric_chart(result)), ("grid", example_grid(result))):
-        with atomic_write(out / NAMES[key], "wb") as file:
-            image.save(file, format="PNG")
-    report = markdown_report(result, description, command, NAMES["chart"], NAMES["grid"], notes)
-    with atomic_write(out / NAMES["markdown"], "w") as file:
-        file.write(report)
     settings = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
     settings |= {"files": [str(f) for f in files], "command": command, "notes": notes}
-    with atomic_write(out / NAMES["json"], "w") as file:
-        json.dump(json_report(result, settings), file, indent=2)
+    report = markdown_report(result, description, command, NAMES["chart"], NAMES["grid"], notes)
+    with exit_on(DiskFullError):
+        out.mkdir(parents=True, exist_ok=True)
+        for key, image in (("chart", metric_chart(result)), ("grid", example_grid(result))):
+            with atomic_write(out / NAMES[key], "wb") as file:
+                image.save(file, format="PNG")
+        with atomic_write(out / NAMES["markdown"], "w") as file:
+            file.write(report)
+        with atomic_write(out / NAMES["json"], "w") as file:
+            json.dump(json_report(result, settings), file, indent=2)
     for name, metrics in result.metrics.items():
         print(
             f"{name:>16}: PSNR {metrics[ALL]['psnr']:.2f} dB, SSIM {metrics[ALL]['ssim']:.4f}, "

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from inpaint.inference.onnx_extra import OnnxExtraMissingError, require_onnx_extra
 from inpaint.inference.shipped import available_models
+from inpaint.utils import DiskFullError
 
 #: (H, W) of the random images the export is checked on, besides the smallest size
 CHECK_SIZES = ((256, 256), (301, 207))
@@ -67,6 +68,8 @@ def main(argv: list[str] | None = None) -> None:
         start = time.perf_counter()
         try:
             export_onnx(generator, card, args.onnx)
+        except DiskFullError:
+            raise
         except Exception as error:  # torch.export and the ONNX exporter raise many types
             first_line = str(error).strip().splitlines()[0]
             raise ValueError(f"cannot export {args.model} to ONNX: {first_line}") from error
@@ -88,7 +91,7 @@ def main(argv: list[str] | None = None) -> None:
                 f"onnxruntime differs from PyTorch by {differences[worst]:.1e} on hole pixels "
                 f"of a {worst[0]}x{worst[1]} image, over 1/255; {args.onnx} removed"
             )
-    except (FileNotFoundError, ValueError, OnnxExtraMissingError) as error:
+    except (FileNotFoundError, ValueError, OnnxExtraMissingError, DiskFullError) as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
 

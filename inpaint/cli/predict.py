@@ -49,7 +49,7 @@ from inpaint.data.image_io import (
 from inpaint.inference.onnx_extra import OnnxExtraMissingError
 from inpaint.inference.options import ALPHA_RULES, BACKENDS, STRATEGIES, WORKING_SIZE
 from inpaint.inference.shipped import available_models, default_model
-from inpaint.utils import atomic_write
+from inpaint.utils import DiskFullError, atomic_write
 
 if TYPE_CHECKING:  # torch is imported when work starts, so --help and argument errors are fast
     from inpaint.inference.inpainter import Inpainter
@@ -278,7 +278,7 @@ def main(argv: list[str] | None = None) -> None:
                 for batch in batches(jobs, args.batch_size, args.max_pixels, failed):
                     run_batch(model, batch, args, failed)
                     progress.update(len(batch))
-    except (FileNotFoundError, ValueError, OnnxExtraMissingError) as error:
+    except (FileNotFoundError, ValueError, OnnxExtraMissingError, DiskFullError) as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
     if failed:

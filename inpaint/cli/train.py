@@ -13,7 +13,7 @@ import sys
 import hydra
 from omegaconf import DictConfig
 
-from inpaint.utils import ConfigError
+from inpaint.utils import ConfigError, DiskFullError
 
 
 @hydra.main(version_base="1.3", config_path="pkg://inpaint.configs", config_name="train")
@@ -25,6 +25,9 @@ def main(cfg: DictConfig) -> float | None:
         summary = train(cfg)
     except ConfigError as error:
         print(f"config error: {error}", file=sys.stderr)
+        sys.exit(2)
+    except DiskFullError as error:  # a checkpoint, summary.json or config record
+        print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
     return summary["metrics"].get(cfg.optimized_metric)
 

@@ -1,6 +1,6 @@
 """Small shared helpers."""
 
-from inpaint.utils.atomic import atomic_write
+from inpaint.utils.atomic import DiskFullError, atomic_write
 from inpaint.utils.hydra_config import (
     CONFIG_MODULE,
     ConfigError,
@@ -11,6 +11,7 @@ from inpaint.utils.hydra_config import (
 __all__ = [
     "CONFIG_MODULE",
     "ConfigError",
+    "DiskFullError",
     "atomic_write",
     "compose_train_config",
     "constructor_error",
