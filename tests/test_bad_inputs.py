@@ -361,7 +361,7 @@ def test_export_refuses_to_replace_a_shipped_model_without_force(make_cfg, tmp_p
 
     from omegaconf import OmegaConf
 
-    from inpaint.inference.shipped import SHIPPED_DIR
+    from inpaint.model_cards import SHIPPED_DIR
 
     run = tmp_path / "run"
     (run / ".hydra").mkdir(parents=True)

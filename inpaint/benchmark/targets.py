@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from inpaint.benchmark.inference import TELEA
-from inpaint.inference.shipped import default_model
+from inpaint.model_cards import default_model
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from inpaint.inference.shipped import available_models, default_model
+from inpaint.model_cards import available_models, default_model
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

@@ -24,7 +24,7 @@ from inpaint.evaluation.arguments import (
     check_sample_arguments,
     describe_images,
 )
-from inpaint.inference.shipped import available_models
+from inpaint.model_cards import available_models
 from inpaint.utils import DiskFullError, atomic_write
 
 NAMES = {

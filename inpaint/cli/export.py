@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from inpaint.inference.onnx_extra import OnnxExtraMissingError, require_onnx_extra
-from inpaint.inference.shipped import available_models
+from inpaint.model_cards import available_models
 from inpaint.utils import DiskFullError
 
 #: (H, W) of the random images the export is checked on, besides the smallest size

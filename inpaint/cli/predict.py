@@ -48,7 +48,7 @@ from inpaint.data.image_io import (
 )
 from inpaint.inference.onnx_extra import OnnxExtraMissingError
 from inpaint.inference.options import ALPHA_RULES, BACKENDS, STRATEGIES, WORKING_SIZE
-from inpaint.inference.shipped import available_models, default_model
+from inpaint.model_cards import available_models, default_model
 from inpaint.utils import DiskFullError, atomic_write
 
 if TYPE_CHECKING:  # torch is imported when work starts, so --help and argument errors are fast

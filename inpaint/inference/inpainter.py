@@ -46,8 +46,8 @@ from inpaint.inference.inputs import (
 )
 from inpaint.inference.onnx_generator import OnnxGenerator
 from inpaint.inference.options import BACKENDS, CROP_CONTEXT, STRATEGIES, WORKING_SIZE
-from inpaint.inference.shipped import default_model
 from inpaint.inference.weights import load_generator
+from inpaint.model_cards import default_model
 from inpaint.models import UNetGenerator
 
 DEVICE_PATTERN = re.compile(r"auto|cpu|mps|cuda(:\d+)?")

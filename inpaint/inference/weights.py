@@ -14,48 +14,9 @@ from typing import Any
 import torch
 from safetensors.torch import load_file, save
 
-from inpaint.inference import shipped
+from inpaint.model_cards import read_card, resolve_model
 from inpaint.models import UNetGenerator
 from inpaint.utils import atomic_write
-
-
-def resolve_model(name_or_path: str | Path) -> Path:
-    """The .safetensors path of a shipped model name or of a user's file."""
-    path = Path(name_or_path)
-    if path.suffix.lower() == ".onnx":
-        raise ValueError(
-            f"{path} is an ONNX export, not PyTorch weights: run it with the onnxruntime "
-            "backend (load_pretrained(..., backend='onnxruntime'), inpaint-predict --backend "
-            "onnxruntime)"
-        )
-    if path.suffix == ".safetensors" or path.is_file():
-        if not path.is_file():
-            raise FileNotFoundError(f"model weights file not found: {path}")
-        return path
-    shipped_path = shipped.SHIPPED_DIR / f"{name_or_path}.safetensors"
-    if not shipped_path.is_file():
-        raise ValueError(
-            f"unknown model {str(name_or_path)!r}; available: {shipped.available_models()} "
-            "(or pass the path of a .safetensors file with its .json card beside it)"
-        )
-    return shipped_path
-
-
-def read_card(weights_path: Path) -> dict[str, Any]:
-    """The JSON model card beside `weights_path`; errors name the card and what is wrong."""
-    card_path = weights_path.with_suffix(".json")
-    if not card_path.is_file():
-        raise FileNotFoundError(
-            f"model card {card_path} not found: every weights file needs its .json card "
-            "(with the 'generator' config) beside it"
-        )
-    try:
-        card = json.loads(card_path.read_text())
-    except json.JSONDecodeError as error:
-        raise ValueError(f"model card {card_path} is not valid JSON: {error}") from error
-    if "generator" not in card:
-        raise ValueError(f"model card {card_path} has no 'generator' config")
-    return card
 
 
 def load_generator(name_or_path: str | Path) -> tuple[UNetGenerator, dict[str, Any]]:

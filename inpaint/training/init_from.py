@@ -22,7 +22,7 @@ from typing import Any
 from omegaconf import DictConfig, OmegaConf
 from safetensors.torch import load
 
-from inpaint.inference.weights import read_card, resolve_model
+from inpaint.model_cards import read_card, resolve_model
 from inpaint.models import UNetGenerator
 from inpaint.models.block_spec import BlockSpec, UpsampleSpec
 from inpaint.training.lineage import init_record

@@ -107,7 +107,7 @@ def test_served_page_answers_a_client_and_shows_errors(served_page, photo, tmp_p
 
 def test_command_line_names_models_and_rejects_bad_arguments(tmp_path, capsys):
     from inpaint.cli.demo import model_choices, parse_args
-    from inpaint.inference.shipped import available_models
+    from inpaint.model_cards import available_models
 
     mine = tmp_path / "fourier.safetensors"  # the stem of a shipped name: shown by its path
     mine.write_bytes(b"")

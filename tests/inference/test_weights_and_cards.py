@@ -5,6 +5,7 @@ import json
 import pytest
 import torch
 
+from inpaint import model_cards
 from inpaint.inference import (
     available_models,
     default_model,
@@ -12,7 +13,6 @@ from inpaint.inference import (
     load_pretrained,
     save_generator,
 )
-from inpaint.inference import shipped as shipped_module
 from inpaint.models import UNetGenerator
 
 
@@ -35,7 +35,7 @@ def test_round_trip_is_float16_and_predicts_like_the_original(tmp_path, tiny_con
 def test_shipped_names_are_listed_and_an_unknown_name_lists_them(
     monkeypatch, tiny_weights, tiny_config
 ):
-    monkeypatch.setattr(shipped_module, "SHIPPED_DIR", tiny_weights.parent)
+    monkeypatch.setattr(model_cards, "SHIPPED_DIR", tiny_weights.parent)
     assert available_models() == ["tiny"]
     assert load_pretrained("tiny", device="cpu").card["generator"] == tiny_config
     with pytest.raises(ValueError, match=r"unknown model 'giant'; available: \['tiny'\]"):
@@ -45,8 +45,8 @@ def test_shipped_names_are_listed_and_an_unknown_name_lists_them(
 def test_the_default_model_is_shipped_and_falls_back_to_the_first_name(
     monkeypatch, tmp_path, tiny_config
 ):
-    assert default_model() == shipped_module.DEFAULT_MODEL in available_models()
-    monkeypatch.setattr(shipped_module, "SHIPPED_DIR", tmp_path)
+    assert default_model() == model_cards.DEFAULT_MODEL in available_models()
+    monkeypatch.setattr(model_cards, "SHIPPED_DIR", tmp_path)
     with pytest.raises(FileNotFoundError, match="no pretrained models are shipped"):
         default_model()
     for name in ("zeta", "alpha"):
@@ -103,7 +103,7 @@ def test_size_limit_refuses_before_writing(tmp_path, tiny_config):
 
 @pytest.mark.parametrize("name", available_models())
 def test_every_shipped_model_loads_inpaints_and_has_a_full_card(name):
-    path = shipped_module.SHIPPED_DIR / f"{name}.safetensors"
+    path = model_cards.SHIPPED_DIR / f"{name}.safetensors"
     assert path.stat().st_size <= 8 * 2**20
     model = load_pretrained(name, device="cpu")
     card = model.card
