@@ -8,7 +8,7 @@ group the runs by what they vary, and tabulate mean ± std over seeds with each 
 
 Writes compare.md, compare.json, compare_pareto.png (PSNR against inference ms) and
 compare_buckets.png (PSNR and fill sharpness per bucket) into --output-dir (default: the
-first folder given), and the table as a TensorBoard text entry in <that folder>/compare/.
+first folder given), and the table as a TensorBoard text entry in <first folder>/compare/.
 Each run's score is cached in <run>/compare_evaluation.json.
 """
 
@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> None:
             file.write(report)
         with atomic_write(out / NAMES["json"], "w") as file:
             json.dump(json_report(results, settings), file, indent=2)
-    board = write_tensorboard_text(out, report)
+    board = write_tensorboard_text(args.folders[0], report)  # beside the runs' curves
     for group in results:
         psnr = group.metrics["all"]["psnr"]
         print(f"{group.label:>48}: PSNR {psnr.format('{:.2f}')} dB over seeds {group.seeds}")
