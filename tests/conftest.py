@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import struct
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -52,3 +54,24 @@ def image_folder(tmp_path: Path) -> Path:
         pixels = rng.integers(0, 256, size=(40, 48, 3), dtype=np.uint8)
         Image.fromarray(pixels).save(folder / f"photo_{i}.png")
     return folder
+
+
+@pytest.fixture
+def huge_png(tmp_path: Path) -> Path:
+    """A valid all-black 1-bit grey PNG of 30000x20000 (600 megapixels) in about 60 KB:
+    past Pillow's decompression-bomb limit and the project's default pixel limit."""
+    width, height = 30_000, 20_000
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    row = b"\x00" * (1 + (width + 7) // 8)  # filter byte, then the packed bits
+    compressor = zlib.compressobj(9)
+    data = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    path = tmp_path / "huge.png"
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+    )
+    return path

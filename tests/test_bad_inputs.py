@@ -5,9 +5,7 @@ its documented fallback, and nothing already written is damaged."""
 from __future__ import annotations
 
 import re
-import struct
 import warnings
-import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -41,25 +39,8 @@ def _mask(path: Path, size=(W, H)) -> Path:
     return path
 
 
-def _huge_png(path: Path, width: int = 30_000, height: int = 20_000) -> Path:
-    """A valid 1-bit grey PNG of width x height, all black: 600 megapixels in about 60 KB."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    row = b"\x00" * (1 + (width + 7) // 8)  # filter byte, then the packed bits
-    compressor = zlib.compressobj(9)
-    data = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
-    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    path.write_bytes(
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
-    )
-    return path
-
-
 @pytest.fixture
-def files(tmp_path) -> dict[str, Path]:
+def files(tmp_path, huge_png) -> dict[str, Path]:
     """A photo, its mask, a tiny model, an existing output, and broken files of every kind."""
     torch.manual_seed(0)
     model = tmp_path / "tiny.safetensors"
@@ -78,7 +59,7 @@ def files(tmp_path) -> dict[str, Path]:
     Image.new("L", (W, H // 2), 255).save(wide_mask)
     existing = tmp_path / "out" / "existing.png"
     _photo(existing)
-    huge = _huge_png(tmp_path / "huge.png")
+    huge = huge_png
     return {
         "huge": huge,
         "model": model,

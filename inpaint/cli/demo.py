@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from inpaint.data.image_io import DEFAULT_MAX_PIXELS
 from inpaint.model_cards import available_models, default_model
 
 
@@ -47,9 +48,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--max-upload-mb", type=float, default=50.0, help="largest upload")
     parser.add_argument("--max-queue", type=int, default=8, help="requests that may wait")
+    parser.add_argument(
+        "--max-pixels",
+        type=int,
+        default=DEFAULT_MAX_PIXELS,
+        help=f"refuse larger photos (default {DEFAULT_MAX_PIXELS:,})",
+    )
     args = parser.parse_args(argv)
-    if args.max_upload_mb <= 0 or args.max_queue < 1:
-        parser.error("--max-upload-mb must be > 0 and --max-queue >= 1")
+    if args.max_upload_mb <= 0 or args.max_queue < 1 or args.max_pixels < 2:
+        parser.error("--max-upload-mb must be > 0, --max-queue >= 1 and --max-pixels >= 2")
     try:
         args.logins = logins(args.auth, args.auth_file)
     except ValueError as error:
@@ -110,6 +117,8 @@ def launch_options(args: argparse.Namespace) -> dict[str, Any]:
         "share": False,
         "auth": args.logins or None,
         "max_file_size": f"{args.max_upload_mb:g}mb",
+        # the page shows why a request failed: e.g. Pillow refusing a photo past --max-pixels
+        "show_error": True,
     }
 
 
@@ -143,7 +152,9 @@ def main(argv: list[str] | None = None) -> None:
         (name for name, source in choices.items() if args.model and source == str(args.model[0])),
         default_model(),
     )
-    page = build_page(ModelCache(choices, device=args.device), default, args.max_queue)
+    page = build_page(
+        ModelCache(choices, device=args.device), default, args.max_queue, args.max_pixels
+    )
     page.launch(**launch_options(args))
 
 

@@ -14,7 +14,7 @@ import numpy as np
 from PIL import Image
 
 from inpaint.data.conventions import check_mask_aspect, file_array_from_holes
-from inpaint.data.image_io import open_image
+from inpaint.data.image_io import DEFAULT_MAX_PIXELS, open_image
 from inpaint.inference.inpainter import Inpainter, load_pretrained
 from inpaint.inference.inputs import known_mask
 
@@ -91,13 +91,18 @@ def request_image_and_mask(
 
 
 def inpaint_request(
-    models: ModelCache, model_name: str, editor: dict[str, Any] | None, mask_file: str | None
+    models: ModelCache,
+    model_name: str,
+    editor: dict[str, Any] | None,
+    mask_file: str | None,
+    max_pixels: int | None = DEFAULT_MAX_PIXELS,
 ) -> tuple[Image.Image, Image.Image]:
     """(result at the photo's full size, the mask used) for one click of the page's button.
-    Large photos are inpainted in crops around the holes, as ``inpaint-predict`` does."""
+    Large photos are inpainted in crops around the holes, as ``inpaint-predict`` does; a
+    photo of more than `max_pixels` is refused."""
     photo, mask = request_image_and_mask(editor, mask_file)
     try:
-        result = models.get(model_name).inpaint(photo, mask)
+        result = models.get(model_name).inpaint(photo, mask, max_pixels=max_pixels)
     except ValueError as error:
         raise DemoError(str(error)) from error
     return result, mask

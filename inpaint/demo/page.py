@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gradio as gr
+from PIL import Image
 
+from inpaint.data.image_io import DEFAULT_MAX_PIXELS
 from inpaint.demo.inference import DemoError, ModelCache, inpaint_request
 
 INSTRUCTIONS = """\
@@ -15,15 +17,23 @@ hole). The result keeps every unpainted pixel and has the photo's full size: dow
 PNG from its corner. Photos over 768 px are inpainted in crops around the painted parts."""
 
 
-def build_page(models: ModelCache, default_model: str, max_queue: int = 8) -> gr.Blocks:
+def build_page(
+    models: ModelCache,
+    default_model: str,
+    max_queue: int = 8,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+) -> gr.Blocks:
     """The page for `models`; its button is also the API endpoint ``/inpaint`` (photo editor
     value, mask file, model name -> result, mask used). One request is inpainted at a time
     (each may need most of the memory) and at most `max_queue` wait; more are refused with
-    Gradio's "queue is full, try again" message."""
+    Gradio's "queue is full, try again" message. Photos of more than `max_pixels` are refused:
+    Gradio decodes the uploads with Pillow, whose limit is set to refuse above it (Pillow
+    refuses above twice its ``MAX_IMAGE_PIXELS``), and the request checks it again."""
+    Image.MAX_IMAGE_PIXELS = max_pixels // 2
 
     def run(editor, mask_file, model_name):
         try:
-            return inpaint_request(models, model_name, editor, mask_file)
+            return inpaint_request(models, model_name, editor, mask_file, max_pixels)
         except DemoError as error:
             raise gr.Error(str(error), print_exception=False) from error
 

@@ -164,6 +164,7 @@ def test_bad_logins_and_limits_are_one_line_errors(tmp_path, capsys):
         (["--auth", "a:b", "--no-auth"], "--no-auth contradicts --auth"),
         (["--max-upload-mb", "0"], "--max-upload-mb must be > 0"),
         (["--max-queue", "0"], "--max-queue >= 1"),
+        (["--max-pixels", "1"], "--max-pixels >= 2"),
     ):
         with pytest.raises(SystemExit):
             parse_args(argv)
@@ -222,3 +223,46 @@ def test_a_full_queue_turns_requests_away_while_the_others_complete(
     assert busy and all("Queue is full" in o and "try again" in o for o in busy), outcomes
     # the test's note: peak memory of this process (server and client), not asserted
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+
+
+def test_the_page_refuses_a_photo_past_the_pixel_limit_and_stays_up(
+    tiny_models, photo, tmp_path, huge_png
+):
+    import socket
+
+    from gradio_client import Client, handle_file
+    from gradio_client.exceptions import AppError
+    from PIL import Image as PILImage
+
+    from inpaint.demo.page import build_page
+
+    huge = huge_png
+    limit = PILImage.MAX_IMAGE_PIXELS
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    page = build_page(tiny_models, "tiny", max_pixels=1_000_000)
+    page.launch(
+        server_name="127.0.0.1",
+        server_port=port,
+        prevent_thread_lock=True,
+        quiet=True,
+        show_error=True,
+    )
+    try:
+        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+        editor = {"background": handle_file(str(huge)), "layers": [], "composite": None}
+        with pytest.raises(AppError, match="600000000 pixels.*exceeds limit of 1000000 pixels"):
+            client.predict(editor, None, "tiny", api_name="/inpaint")
+        path, _ = photo
+        _layer().save(tmp_path / "stroke.png")
+        editor = {
+            "background": handle_file(str(path)),
+            "layers": [handle_file(str(tmp_path / "stroke.png"))],
+            "composite": None,
+        }
+        result_path, _ = client.predict(editor, None, "tiny", api_name="/inpaint")
+        assert PILImage.open(result_path).size == (80, 60)
+    finally:
+        page.close()
+        PILImage.MAX_IMAGE_PIXELS = limit
