@@ -5,6 +5,7 @@ from inpaint.lazy import lazy_attributes
 _SOURCES = {
     "InpaintModule": "module",  # Lightning is imported only when training needs it
     "PatchDiscriminator": "discriminator",
+    "BatchNormPatchDiscriminator": "patchgan",
     "UNetGenerator": "generator",
     "composite": "generator",
 }

@@ -232,9 +232,11 @@ class InpaintModule(L.LightningModule):
         (detached) `prediction`, its backward and, when due, its optimizer step; returns
         whether the loss was finite (a non-finite one skips the batch for both networks)."""
         composite = image * mask + prediction * (1 - mask)
-        d_loss = discriminator_hinge_loss(
-            self.discriminator(image, mask), self.discriminator(composite, mask)
-        )
+        # one call for both: a batch-normalised discriminator then cannot tell them apart by
+        # the statistics of their batches
+        scores = self.discriminator(torch.cat([image, composite]), torch.cat([mask, mask]))
+        real_scores, fake_scores = scores.chunk(2)
+        d_loss = discriminator_hinge_loss(real_scores, fake_scores)
         finite = self._all_finite(d_loss)
         if finite:
             self._backward("discriminator", d_loss)

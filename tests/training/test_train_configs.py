@@ -31,8 +31,9 @@ def test_fast_dev_run_every_block_and_upsample(make_cfg, block, upsample):
     assert summary["nonfinite_steps"] == 0
 
 
-def test_gan_config_trains_both_networks(make_cfg):
-    cfg = make_cfg("gan=sn_patchgan", "trainer.fast_dev_run=true")
+@pytest.mark.parametrize("gan", ["sn_patchgan", "patchgan"])
+def test_gan_config_trains_both_networks(make_cfg, gan):
+    cfg = make_cfg(f"gan={gan}", "trainer.fast_dev_run=true")
     module, _ = build(cfg)
     assert module.discriminator is not None and module.loss.uses_adversarial
     summary = train(cfg)
