@@ -119,16 +119,30 @@ def _value(config: DictConfig, key: str) -> Any:
     return OmegaConf.to_container(value) if OmegaConf.is_config(value) else value
 
 
+def _first_difference(a: Any, b: Any, key: str) -> tuple[str, Any, Any] | None:
+    """The first (dotted key, value, value) where `a` and `b` differ; keys that only one side
+    has are skipped: a run of an older version lacks the settings added since, whose defaults
+    keep the older behaviour."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        for name in a.keys() & b.keys():
+            found = _first_difference(a[name], b[name], f"{key}.{name}")
+            if found is not None:
+                return found
+        return None
+    return None if a == b else (key, a, b)
+
+
 def check_comparable(runs: Sequence[SweepRun]) -> None:
     """SweepError naming two runs and the setting if they differ in data, masks or steps."""
     first = runs[0]
     for run in runs[1:]:
         for key in SHARED:
-            if _value(run.config, key) != _value(first.config, key):
+            found = _first_difference(_value(first.config, key), _value(run.config, key), key)
+            if found is not None:
+                setting, theirs, ours = found
                 raise SweepError(
-                    f"runs {first.path} and {run.path} differ in {key} "
-                    f"({_value(first.config, key)!r} vs {_value(run.config, key)!r}): "
-                    "compare runs trained on the same data, masks and steps"
+                    f"runs {first.path} and {run.path} differ in {setting} ({theirs!r} vs "
+                    f"{ours!r}): compare runs trained on the same data, masks and steps"
                 )
 
 

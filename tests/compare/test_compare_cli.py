@@ -161,4 +161,18 @@ def test_runs_with_different_data_are_a_one_line_error(sweep, tmp_path, capsys):
     config = copy / "1_standard-transposed" / ".hydra" / "config.yaml"
     config.write_text(config.read_text().replace("image_size: 32", "image_size: 64"))
     message = _error(capsys, [str(copy)])
-    assert "differ in data" in message and "1_standard-transposed" in message
+    assert "differ in data.image_size (32 vs 64)" in message
+    assert "1_standard-transposed" in message
+
+
+def test_settings_an_older_run_lacks_do_not_count_as_a_difference(sweep, tmp_path, capsys):
+    copy = tmp_path / "sweep"
+    for run in ("0_standard-transposed", "1_standard-transposed"):
+        shutil.copytree(sweep / run, copy / run)
+    config = copy / "1_standard-transposed" / ".hydra" / "config.yaml"
+    text = config.read_text()
+    assert "  extra_train_dirs: []\n" in text  # a setting added after some runs were made
+    config.write_text(text.replace("  extra_train_dirs: []\n", ""))
+    main([str(copy), *COMPARE_ARGS])
+    (group,) = json.loads((copy / NAMES["json"]).read_text())["groups"]
+    assert len(group["runs"]) == 2
