@@ -16,13 +16,16 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
+from inpaint.models.discriminator import activations
+
 
 class BatchNormPatchDiscriminator(nn.Module):
     """Patch scores for an image and its mask.
 
     forward(image [N, 3, H, W] in [0, 1], mask [N, 1, H, W]) -> [N, 1, h, w], about
-    H / 2**downsamplings by W / 2**downsamplings. Real and fake images are best scored in one
-    call (one batch), so that batch normalisation cannot tell them apart by their statistics.
+    H / 2**downsamplings by W / 2**downsamplings; ``features(image, mask)`` -> every layer's
+    activations and, last, those scores. Real and fake images are best scored in one call (one
+    batch), so that batch normalisation cannot tell them apart by their statistics.
 
     Args:
         width: channels of the first conv, doubled at each later one (at most 8x).
@@ -53,5 +56,8 @@ class BatchNormPatchDiscriminator(nn.Module):
         layers.append(nn.Conv2d(cin, 1, 4, stride=1, padding=2))
         self.net = nn.Sequential(*layers)
 
+    def features(self, image: Tensor, mask: Tensor) -> list[Tensor]:
+        return activations(self.net, torch.cat([image * 2 - 1, mask], dim=1))
+
     def forward(self, image: Tensor, mask: Tensor) -> Tensor:
-        return self.net(torch.cat([image * 2 - 1, mask], dim=1))
+        return self.features(image, mask)[-1]

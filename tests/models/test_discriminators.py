@@ -57,3 +57,19 @@ def test_discriminators_score_patches(size):
     assert PatchDiscriminator(widths=(8, 8))(image, mask).shape == (2, 8, size // 4, size // 4)
     with pytest.raises(ValueError, match="width and downsamplings"):
         BatchNormPatchDiscriminator(width=0)
+
+
+def test_features_are_every_activation_and_end_with_the_scores():
+    torch.manual_seed(0)
+    image, mask = torch.rand(2, 3, 64, 64), torch.ones(2, 1, 64, 64)
+    batchnorm = BatchNormPatchDiscriminator(width=8, downsamplings=3).eval()
+    spectral = PatchDiscriminator(widths=(8, 16, 16)).eval()
+    with torch.no_grad():
+        # the first conv, three normalised ones and the score conv (no activation after it)
+        features = batchnorm.features(image, mask)
+        assert [f.shape[1] for f in features] == [8, 16, 32, 64, 1]
+        torch.testing.assert_close(features[-1], batchnorm(image, mask))
+        # one per conv: the last activation is the scores
+        features = spectral.features(image, mask)
+        assert [f.shape[1] for f in features] == [8, 16, 16]
+        torch.testing.assert_close(features[-1], spectral(image, mask))
