@@ -1,4 +1,4 @@
-"""LightningModule that trains a `UNetGenerator`, optionally against an SN-PatchGAN.
+"""LightningModule that trains a `UNetGenerator`, optionally against a discriminator.
 
 Optimisation is manual (one code path with or without a discriminator) so that a non-finite
 loss can be caught before it touches the weights; the module therefore accumulates gradients
@@ -21,7 +21,7 @@ from torch import Tensor, nn
 from torch.optim import Optimizer
 from torchvision.utils import make_grid
 
-from inpaint.losses import InpaintLoss, discriminator_hinge_loss
+from inpaint.losses import DiscriminatorFeatures, InpaintLoss, discriminator_hinge_loss
 from inpaint.metrics import BucketedImageMetrics
 from inpaint.models.generator import UNetGenerator, composite
 from inpaint.models.introspection import capture_internals
@@ -57,7 +57,10 @@ class InpaintModule(L.LightningModule):
             is given.
         optimizer: ``params -> Optimizer`` (a Hydra ``_partial_``) for the generator.
         scheduler: optional ``(optimizer, total_steps) -> LRScheduler``, stepped every batch.
-        discriminator, discriminator_optimizer: optional SN-PatchGAN and its optimizer.
+        discriminator, discriminator_optimizer: optional patch discriminator and its optimizer.
+        discriminator_warmup_steps: generator steps at the start of training during which
+            the discriminator trains but the generator's loss leaves out its terms, so the
+            generator first meets a discriminator that already tells real from fake.
         nonfinite_loss: ``skip`` logs the batch and leaves its gradient out (with no
             accumulation: no optimizer step, weights untouched); ``stop`` raises.
         gradient_clip_norm: optional max gradient norm for the generator.
@@ -79,6 +82,7 @@ class InpaintModule(L.LightningModule):
         scheduler: Callable[..., Any] | None = None,
         discriminator: nn.Module | None = None,
         discriminator_optimizer: OptimizerFactory | None = None,
+        discriminator_warmup_steps: int = 0,
         nonfinite_loss: str = "skip",
         gradient_clip_norm: float | None = None,
         accumulate_grad_batches: int = 1,
@@ -103,6 +107,16 @@ class InpaintModule(L.LightningModule):
             )
         if (discriminator is None) != (discriminator_optimizer is None):
             raise ValueError("a discriminator needs a discriminator_optimizer and vice versa")
+        if loss.weights["feature_matching"] > 0 and not hasattr(discriminator, "features"):
+            raise ValueError(
+                f"feature matching needs a discriminator with a features(image, mask) method; "
+                f"{type(discriminator).__name__} has none"
+            )
+        if not (isinstance(discriminator_warmup_steps, int) and discriminator_warmup_steps >= 0):
+            raise ValueError(
+                "discriminator_warmup_steps must be an integer >= 0, got "
+                f"{discriminator_warmup_steps!r}"
+            )
         self.automatic_optimization = False
         self.generator = generator
         self.discriminator = discriminator
@@ -110,6 +124,7 @@ class InpaintModule(L.LightningModule):
         self.optimizer_factory = optimizer
         self.scheduler_factory = scheduler
         self.discriminator_optimizer_factory = discriminator_optimizer
+        self.discriminator_warmup_steps = discriminator_warmup_steps
         self.nonfinite_loss = nonfinite_loss
         self.gradient_clip_norm = gradient_clip_norm
         self.accumulate_grad_batches = accumulate_grad_batches
@@ -201,13 +216,34 @@ class InpaintModule(L.LightningModule):
         if not any(self._pending.values()):
             super().on_validation_model_zero_grad()
 
+    def discriminator_warming_up(self) -> bool:
+        """True while training within the first `discriminator_warmup_steps` generator steps
+        (``global_step`` counts the steps of both optimizers)."""
+        return self.training and self.global_step // 2 < self.discriminator_warmup_steps
+
+    def _discriminator_features(
+        self, image: Tensor, composite: Tensor, mask: Tensor
+    ) -> DiscriminatorFeatures:
+        """The discriminator's activations for the real images and the composites, from one
+        call on both (as in its own step, so batch normalisation sees the same batches); its
+        weights are frozen meanwhile, so the generator's loss adds nothing to their gradient."""
+        images, masks = torch.cat([image, composite]), torch.cat([mask, mask])
+        self.discriminator.requires_grad_(False)
+        if hasattr(self.discriminator, "features"):
+            both = self.discriminator.features(images, masks)
+        else:
+            both = [self.discriminator(images, masks)]
+        self.discriminator.requires_grad_(True)
+        halves = [layer.chunk(2) for layer in both]
+        return DiscriminatorFeatures([real for real, _ in halves], [fake for _, fake in halves])
+
     def generator_loss(
         self, image: Tensor, mask: Tensor, prediction: Tensor | None = None
     ) -> GeneratorLoss:
         """The generator's loss on one batch, as training, validation and the benchmark take it.
 
-        With a discriminator, its scores of the composite enter the adversarial term; its
-        weights are frozen meanwhile, so this loss adds nothing to its gradient.
+        With a discriminator (after its warm-up), its features of the real image and the
+        composite enter the adversarial and feature-matching terms.
 
         Args:
             image: [N, 3, H, W] in [0, 1]; mask: [N, 1, H, W], 1 = known.
@@ -217,12 +253,10 @@ class InpaintModule(L.LightningModule):
         if prediction is None:
             prediction = self.generator(image, mask)
         composite = image * mask + prediction * (1 - mask)
-        fake_scores = None
-        if self.discriminator is not None:
-            self.discriminator.requires_grad_(False)
-            fake_scores = self.discriminator(composite, mask)
-            self.discriminator.requires_grad_(True)
-        total, terms = self.loss(prediction, composite, image, mask, fake_scores)
+        features = None
+        if self.discriminator is not None and not self.discriminator_warming_up():
+            features = self._discriminator_features(image, composite, mask)
+        total, terms = self.loss(prediction, composite, image, mask, features)
         return GeneratorLoss(total, terms, prediction, composite)
 
     def _discriminator_step(

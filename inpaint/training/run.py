@@ -53,6 +53,7 @@ def build_module(cfg: DictConfig) -> InpaintModule:
             if model.discriminator_optimizer is not None
             else None
         ),
+        discriminator_warmup_steps=model.discriminator_warmup_steps,
         nonfinite_loss=model.nonfinite_loss,
         gradient_clip_norm=model.gradient_clip_norm,
         accumulate_grad_batches=accumulate_grad_batches(cfg),

@@ -6,9 +6,13 @@ from safetensors.torch import save_file
 from torchvision.models import vgg16
 
 from inpaint.losses import (
+    DiscriminatorFeatures,
     InpaintLoss,
     discriminator_hinge_loss,
+    feature_matching_loss,
+    focal_frequency_loss,
     generator_hinge_loss,
+    gradient_l1,
     gram_matrix,
     hole_total_variation,
     load_vgg16_features,
@@ -61,8 +65,108 @@ def test_total_loss_is_the_weighted_sum_of_the_logged_terms():
     assert total.item() == pytest.approx(expected.item())
 
 
+def test_gradient_l1_by_hand():
+    target = torch.zeros(1, 1, 4, 4)
+    composite = target.clone()
+    assert gradient_l1(composite, target).item() == 0
+    composite[..., 1, 2] = 0.5  # an interior pixel: two vertical and two horizontal steps of 0.5
+    assert gradient_l1(composite, target).item() == pytest.approx(2 * 0.5 / 16 + 2 * 0.5 / 16)
+    # a constant offset has no gradient: the loss sees edges, not levels
+    assert gradient_l1(target + 0.3, target).item() == pytest.approx(0, abs=1e-7)
+
+
+def _dft_matrix(n: int) -> torch.Tensor:
+    k = torch.arange(n, dtype=torch.float64)
+    return torch.exp(-2j * torch.pi * k[:, None] * k[None, :] / n) / n**0.5
+
+
+@pytest.mark.parametrize("alpha", [0.0, 1.0, 2.0])
+def test_focal_frequency_loss_is_the_papers_formula(alpha):
+    torch.manual_seed(0)
+    prediction, target = torch.rand(2, 3, 6, 8), torch.rand(2, 3, 6, 8)
+    rows, cols = _dft_matrix(6), _dft_matrix(8)
+
+    def spectrum(x):  # the orthonormal 2-D DFT as two matrix products
+        return rows @ x.to(torch.complex128) @ cols.T
+
+    distance = (spectrum(prediction) - spectrum(target)).abs() ** 2
+    weight = distance.sqrt() ** alpha
+    weight = weight / weight.amax(dim=(-2, -1), keepdim=True)
+    expected = (weight * distance).mean()
+    loss = focal_frequency_loss(prediction, target, alpha)
+    assert loss.item() == pytest.approx(expected.item(), rel=1e-5)
+    assert focal_frequency_loss(target, target, alpha).item() == 0
+
+
+def test_focal_frequency_weights_carry_no_gradient():
+    torch.manual_seed(0)
+    prediction, target = torch.rand(1, 1, 8, 8, requires_grad=True), torch.rand(1, 1, 8, 8)
+    focal_frequency_loss(prediction, target).backward()
+    spectrum = torch.fft.fft2(prediction.detach(), norm="ortho") - torch.fft.fft2(
+        target, norm="ortho"
+    )
+    weight = spectrum.abs() / spectrum.abs().max()
+    # with w constant, d/dx mean(w |F(x) - F(t)|^2) = 2 Re(F^H (w (F(x) - F(t)))) / numel,
+    # and F^H of an orthonormal DFT is its inverse
+    expected = 2 * torch.fft.ifft2(weight * spectrum, norm="ortho").real / prediction.numel()
+    torch.testing.assert_close(prediction.grad, expected)
+
+
+def test_feature_matching_by_hand():
+    fake = [torch.ones(1, 1, 2, 2), torch.zeros(1, 2, 1, 1)]
+    real = [torch.zeros(1, 1, 2, 2), torch.full((1, 2, 1, 1), 2.0)]
+    assert feature_matching_loss(fake, real).item() == pytest.approx((1 + 4) / 2)
+    with pytest.raises(ValueError, match="as many real as fake layers"):
+        feature_matching_loss(fake, real[:1])
+
+
+def test_new_terms_are_weighted_into_the_total():
+    loss = InpaintLoss(
+        gradient_weight=2.0,
+        focal_frequency_weight=3.0,
+        adversarial_weight=0.5,
+        feature_matching_weight=10.0,
+    )
+    torch.manual_seed(0)
+    prediction, target = torch.rand(2, 3, 8, 8), torch.rand(2, 3, 8, 8)
+    mask = (torch.rand(2, 1, 8, 8) > 0.5).float()
+    blended = target * mask + prediction * (1 - mask)
+    features = DiscriminatorFeatures(
+        real=[torch.rand(2, 4, 4, 4), torch.rand(2, 1, 2, 2)],
+        fake=[torch.rand(2, 4, 4, 4), torch.rand(2, 1, 2, 2)],
+    )
+    total, terms = loss(prediction, blended, target, mask, features)
+    assert terms["gradient"] == gradient_l1(blended, target)
+    assert terms["focal_frequency"] == focal_frequency_loss(blended, target)
+    assert terms["adversarial"] == -features.fake[-1].mean()
+    # the scores (last) are left out of feature matching
+    assert terms["feature_matching"] == feature_matching_loss(features.fake[:1], features.real[:1])
+    expected = sum(loss.weights[name] * value for name, value in terms.items())
+    assert total.item() == pytest.approx(expected.item())
+    # without the discriminator's features (its warm-up) its two terms are left out
+    _, terms = loss(prediction, blended, target, mask)
+    assert "adversarial" not in terms and "feature_matching" not in terms
+
+
+def test_feature_matching_without_a_discriminator_is_refused():
+    with pytest.raises(ValueError, match="feature_matching_weight > 0 needs a discriminator"):
+        InpaintLoss(feature_matching_weight=1.0)
+    with pytest.raises(ValueError, match="focal_frequency_alpha"):
+        InpaintLoss(focal_frequency_alpha=-1.0)
+
+
 @pytest.mark.parametrize(
-    "name", ["valid_weight", "hole_weight", "tv_weight", "ssim_weight", "adversarial_weight"]
+    "name",
+    [
+        "valid_weight",
+        "hole_weight",
+        "tv_weight",
+        "ssim_weight",
+        "gradient_weight",
+        "focal_frequency_weight",
+        "adversarial_weight",
+        "feature_matching_weight",
+    ],
 )
 def test_negative_or_nan_weight_is_rejected(name):
     with pytest.raises(ValueError, match=name.removesuffix("_weight")):

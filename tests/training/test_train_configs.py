@@ -40,15 +40,55 @@ def test_gan_config_trains_both_networks(make_cfg, gan):
     assert summary["global_step"] == 2  # Lightning counts the D and the G optimizer steps
 
 
-def test_generator_loss_scores_the_composite_without_touching_the_discriminator(make_cfg):
-    module, _ = build(make_cfg("gan=sn_patchgan"))
+@pytest.mark.parametrize("gan", ["sn_patchgan", "patchgan"])
+def test_generator_loss_scores_the_composite_without_touching_the_discriminator(make_cfg, gan):
+    module, _ = build(make_cfg(f"gan={gan}", "loss.feature_matching_weight=10"))
     image, mask = torch.rand(2, 3, 32, 32), (torch.rand(2, 1, 32, 32) > 0.4).float()
     total, terms, prediction, composite = module.generator_loss(image, mask)
     torch.testing.assert_close(composite, torch.where(mask > 0.5, image, prediction))
-    assert "adversarial" in terms
+    assert {"adversarial", "feature_matching"} <= set(terms)
+    assert terms["feature_matching"] > 0
     total.backward()
     assert all(p.grad is None and p.requires_grad for p in module.discriminator.parameters())
     assert all(p.grad is not None for p in module.generator.parameters())
+
+
+class TermRecordingLoss(torch.nn.Module):
+    """Wraps a loss and records the names of the terms of every call."""
+
+    def __init__(self, loss):
+        super().__init__()
+        self.inner = loss
+        self.calls: list[set[str]] = []
+
+    def forward(self, *args):
+        total, terms = self.inner(*args)
+        self.calls.append(set(terms))
+        return total, terms
+
+
+def test_discriminator_warmup_keeps_its_terms_out_of_the_first_generator_steps(make_cfg):
+    import lightning as L
+
+    cfg = make_cfg(
+        "gan=patchgan", "model.discriminator_warmup_steps=2", "loss.feature_matching_weight=10"
+    )
+    module, datamodule = build(cfg)
+    module.loss = TermRecordingLoss(module.loss)
+    discriminator_before = [p.detach().clone() for p in module.discriminator.parameters()]
+    trainer = L.Trainer(
+        max_steps=8,  # 4 discriminator and 4 generator steps
+        limit_val_batches=0,
+        logger=False,
+        enable_checkpointing=False,
+        enable_progress_bar=False,
+    )
+    trainer.fit(module, datamodule=datamodule)
+    adversarial = [{"adversarial", "feature_matching"} <= terms for terms in module.loss.calls]
+    assert adversarial == [False, False, True, True]
+    # the discriminator learned during the warm-up
+    after = list(module.discriminator.parameters())
+    assert any(not torch.equal(a, b) for a, b in zip(discriminator_before, after, strict=True))
 
 
 @pytest.mark.parametrize("experiment", EXPERIMENTS)
@@ -81,6 +121,8 @@ def test_experiment_configs_run_on_a_tiny_folder(make_cfg, image_folder, experim
         (["data=folder", "data.root=/no/such/folder"], r"/no/such/folder"),
         (["model.nonfinite_loss=ignore"], r"nonfinite_loss"),
         (["loss.adversarial_weight=0.1"], r"discriminator"),
+        (["loss.feature_matching_weight=1"], r"feature_matching_weight > 0 needs a discriminator"),
+        (["gan=patchgan", "model.discriminator_warmup_steps=-1"], r"discriminator_warmup_steps"),
     ],
 )
 def test_bad_config_fails_before_training_with_its_message(make_cfg, overrides, message):
